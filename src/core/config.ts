@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { AppError } from './errors.ts';
+
+/**
+ * Everything the process reads from its environment, read once and checked here. Secrets come
+ * only from the environment; nothing here is ever logged whole (see describeConfig).
+ */
+export interface Config {
+  port: number;
+  host: string;
+  /** postgres://… when a PostgreSQL server holds the register; undefined means embedded PGlite. */
+  databaseUrl: string | undefined;
+  /** Directory of the embedded database (PGlite) and of local files (outbox adapters, uploads). */
+  dataDir: string;
+  /** Country pack folder name under config/ (kz by default). */
+  pack: string;
+  logLevel: string;
+  bodyLimitBytes: number;
+  /** Run the background worker (outbox, checkpoints) in this process. */
+  runJobs: boolean;
+  checkpointIntervalMs: number;
+  shutdownTimeoutMs: number;
+  poolSize: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new AppError('validation_failed', `${name} must be an integer between ${min} and ${max}`, {
+      field: name,
+      hint: `unset ${name} to use ${fallback}`,
+    });
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new AppError('validation_failed', `${name} must be true or false`, { field: name });
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new AppError('validation_failed', 'DATABASE_URL must start with postgres:// or postgresql://', {
+      field: 'DATABASE_URL',
+      hint: 'unset DATABASE_URL to use the embedded database in ./data',
+    });
+  }
+  const pack = env.TIRKEU_PACK || 'kz';
+  if (!/^[a-z]{2,3}$/.test(pack)) {
+    throw new AppError('validation_failed', 'TIRKEU_PACK must be a country pack folder name like kz', {
+      field: 'TIRKEU_PACK',
+    });
+  }
+  return {
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    dataDir: path.resolve(env.TIRKEU_DATA_DIR || 'data'),
+    pack,
+    logLevel: env.LOG_LEVEL || 'info',
+    bodyLimitBytes: integer(env, 'TIRKEU_BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576),
+    runJobs: flag(env, 'TIRKEU_JOBS', true),
+    checkpointIntervalMs: integer(env, 'TIRKEU_CHECKPOINT_INTERVAL_MS', 10_000, 100, 86_400_000),
+    shutdownTimeoutMs: integer(env, 'TIRKEU_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    poolSize: integer(env, 'TIRKEU_DB_POOL', 10, 1, 500),
+  };
+}
+
+/** A description of the configuration that is safe to log: the database password is masked. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    databaseUrl: config.databaseUrl?.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@'),
+  };
+}

@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { AppError } from '../errors.ts';
+import { copySql, csvLine } from './csv.ts';
+import { identity, oids, parseInt8 } from './parsers.ts';
+import type { Db, Queryable, QueryResult, TransactionOptions } from './types.ts';
+
+type PgliteHandle = PGlite | Transaction;
+
+function wrap(handle: PgliteHandle): Queryable {
+  return {
+    async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+      const result = await handle.query<R>(sql, params as unknown[]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    },
+    async exec(sql: string) {
+      await handle.exec(sql);
+    },
+    async copyFrom(table, columns, rows) {
+      let text = '';
+      let count = 0;
+      for (const row of rows) {
+        text += csvLine(row);
+        count++;
+      }
+      if (count === 0) return 0;
+      await handle.query(copySql(table, columns, "'/dev/blob'"), [], { blob: new Blob([text]) });
+      return count;
+    },
+  };
+}
+
+/**
+ * One embedded database may be opened by one process only: a second PGlite on the same directory
+ * would corrupt it. A lock file holding the owner's pid refuses the second opener with a clear message.
+ */
+function takeLock(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lockPath = path.join(dataDir, 'tirkeu.lock');
+  try {
+    fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+  } catch {
+    const owner = Number(fs.readFileSync(lockPath, 'utf8'));
+    let alive = false;
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid) {
+      try {
+        process.kill(owner, 0);
+        alive = true;
+      } catch {
+        alive = false;
+      }
+    }
+    if (alive) {
+      throw new AppError('unavailable', `the embedded database in ${dataDir} is in use by process ${owner}`, {
+        hint: 'stop that process (e.g. the running server) or point TIRKEU_DATA_DIR elsewhere',
+      });
+    }
+    fs.writeFileSync(lockPath, String(process.pid));
+  }
+  return () => fs.rmSync(lockPath, { force: true });
+}
+
+export interface PgliteOptions {
+  /** Directory for the database files; undefined keeps the database in memory (tests). */
+  dataDir?: string;
+  /** A data directory dumped with dumpDataDir(), to start from without running initdb. */
+  loadDataDir?: Blob;
+}
+
+export async function openPglite(options: PgliteOptions = {}): Promise<Db & { raw: PGlite }> {
+  const pgDir = options.dataDir ? path.join(options.dataDir, 'pg') : undefined;
+  const release = options.dataDir ? takeLock(options.dataDir) : () => {};
+  let pg: PGlite;
+  try {
+    pg = new PGlite({
+      dataDir: pgDir,
+      loadDataDir: options.loadDataDir,
+      parsers: { [oids.int8]: parseInt8, [oids.date]: identity, [oids.numeric]: identity },
+    });
+    await pg.waitReady;
+  } catch (error) {
+    release();
+    throw error;
+  }
+  return {
+    driver: 'pglite',
+    raw: pg,
+    ...wrap(pg),
+    async transaction(fn, txOptions: TransactionOptions = {}) {
+      return pg.transaction(async (tx) => {
+        if (txOptions.isolation || txOptions.readOnly) {
+          const mode = [
+            txOptions.isolation ? `ISOLATION LEVEL ${txOptions.isolation.toUpperCase()}` : '',
+            txOptions.readOnly ? 'READ ONLY' : '',
+          ].filter(Boolean);
+          await tx.exec(`SET TRANSACTION ${mode.join(' ')}`);
+        }
+        return fn(wrap(tx));
+      });
+    },
+    async close() {
+      try {
+        await pg.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}

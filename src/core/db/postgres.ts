@@ -1,0 +1,111 @@
+import { once } from 'node:events';
+import pg from 'pg';
+import { from as copyFromStream } from 'pg-copy-streams';
+import { copySql, csvLine } from './csv.ts';
+import { identity, oids, parseInt8 } from './parsers.ts';
+import type { Db, Queryable, QueryResult, TransactionOptions } from './types.ts';
+
+const types = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === oids.int8) return parseInt8;
+    if (oid === oids.date || oid === oids.numeric) return identity;
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+type PgHandle = pg.Pool | pg.PoolClient;
+
+async function copyRows(client: pg.PoolClient, sql: string, rows: Iterable<readonly unknown[]>): Promise<number> {
+  const stream = client.query(copyFromStream(sql));
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+  });
+  let count = 0;
+  let chunk = '';
+  for (const row of rows) {
+    chunk += csvLine(row);
+    count++;
+    if (chunk.length > 1 << 16) {
+      if (!stream.write(chunk)) await once(stream, 'drain');
+      chunk = '';
+    }
+  }
+  stream.end(chunk);
+  await done;
+  return count;
+}
+
+function wrap(handle: PgHandle): Queryable {
+  return {
+    async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+      const result = await handle.query(sql, params as unknown[]);
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
+    },
+    async exec(sql: string) {
+      await handle.query(sql);
+    },
+    async copyFrom(table, columns, rows) {
+      const sql = copySql(table, columns, 'STDIN');
+      if (handle instanceof pg.Pool) {
+        const client = await handle.connect();
+        try {
+          return await copyRows(client, sql, rows);
+        } finally {
+          client.release();
+        }
+      }
+      return copyRows(handle, sql, rows);
+    },
+  };
+}
+
+/** Serialization failures and deadlocks are safe to retry: the transaction left nothing behind. */
+const retryable = new Set(['40001', '40P01']);
+
+export async function openPostgres(url: string, poolSize = 10): Promise<Db & { pool: pg.Pool }> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  // An idle client that loses its server connection emits here; without a listener it would crash the process.
+  pool.on('error', () => {});
+  await pool.query('select 1');
+  return {
+    driver: 'postgres',
+    pool,
+    ...wrap(pool),
+    async transaction(fn, options: TransactionOptions = {}) {
+      const mode = [
+        options.isolation ? `ISOLATION LEVEL ${options.isolation.toUpperCase()}` : '',
+        options.readOnly ? 'READ ONLY' : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
+        let broken = false;
+        try {
+          await client.query(`BEGIN ${mode}`);
+          const result = await fn(wrap(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          try {
+            await client.query('ROLLBACK');
+          } catch {
+            broken = true;
+          }
+          const code = (error as { code?: string }).code;
+          if (code && retryable.has(code) && attempt < 5) {
+            await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+            continue;
+          }
+          throw error;
+        } finally {
+          client.release(broken);
+        }
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
