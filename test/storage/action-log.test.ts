@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealCheckpoints } from '../../src/core/action-log/checkpoint.ts';
-import { appendAction, createRecord, getRecord, listActions } from '../../src/core/action-log/record-store.ts';
+import {
+  appendAction,
+  createRecord,
+  getRecord,
+  listActions,
+} from '../../src/core/action-log/record-store.ts';
 import { verifyLog } from '../../src/core/action-log/verify.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import type { Db } from '../../src/core/db/types.ts';
@@ -21,7 +26,12 @@ afterAll(async () => {
 
 function open(text: string, idempotencyKey?: string) {
   return db.transaction((tx) =>
-    createRecord(tx, noteRecord, { type: 'OPEN', actor, payload: { text, jurisdiction: '750000000' } }, { clock, idempotencyKey }),
+    createRecord(
+      tx,
+      noteRecord,
+      { type: 'OPEN', actor, payload: { text, jurisdiction: '750000000' } },
+      { clock, idempotencyKey },
+    ),
   );
 }
 
@@ -37,11 +47,22 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 describe('records and actions', () => {
   it('creates a record with its first action and folds later actions into the projection', async () => {
     const { record, action } = await open('first');
-    expect(record).toMatchObject({ type: 'test_note', status: 'OPEN', version: 1, jurisdiction: '750000000' });
+    expect(record).toMatchObject({
+      type: 'test_note',
+      status: 'OPEN',
+      version: 1,
+      jurisdiction: '750000000',
+    });
     expect(action.recordSeq).toBe(1);
     clock.advance(1000);
     const edited = await db.transaction((tx) =>
-      appendAction(tx, noteRecord, record.id, { type: 'EDIT', actor, payload: { text: 'second' } }, { clock, expectedVersion: 1 }),
+      appendAction(
+        tx,
+        noteRecord,
+        record.id,
+        { type: 'EDIT', actor, payload: { text: 'second' } },
+        { clock, expectedVersion: 1 },
+      ),
     );
     expect(edited.record).toMatchObject({ version: 2, data: { text: 'second', edits: 1 } });
     expect(edited.action.prevHash).toBe(action.hash);
@@ -55,7 +76,9 @@ describe('records and actions', () => {
     expect(again.replayed).toBe(true);
     expect(again.record.id).toBe(first.record.id);
     expect(again.action.hash).toBe(first.action.hash);
-    const { rows } = await db.query<{ n: number }>("SELECT count(*) AS n FROM records WHERE data->>'text' = 'once'");
+    const { rows } = await db.query<{ n: number }>(
+      "SELECT count(*) AS n FROM records WHERE data->>'text' = 'once'",
+    );
     expect(rows[0]!.n).toBe(1);
   });
 
@@ -69,13 +92,21 @@ describe('records and actions', () => {
     const { record } = await open('guarded');
     const stale = await rejection(
       db.transaction((tx) =>
-        appendAction(tx, noteRecord, record.id, { type: 'EDIT', actor, payload: {} }, { clock, expectedVersion: 7 }),
+        appendAction(
+          tx,
+          noteRecord,
+          record.id,
+          { type: 'EDIT', actor, payload: {} },
+          { clock, expectedVersion: 7 },
+        ),
       ),
     );
     expect(stale.code).toBe('version_conflict');
     expect(stale.details.currentVersion).toBe(1);
     const wrong = await rejection(
-      db.transaction((tx) => appendAction(tx, noteRecord, record.id, { type: 'REOPEN', actor, payload: {} }, { clock })),
+      db.transaction((tx) =>
+        appendAction(tx, noteRecord, record.id, { type: 'REOPEN', actor, payload: {} }, { clock }),
+      ),
     );
     expect(wrong.code).toBe('action_not_allowed');
     expect(wrong.details.allowed).toEqual(['EDIT', 'CLOSE']);
@@ -87,7 +118,13 @@ describe('records and actions', () => {
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, (_, i) =>
         db.transaction((tx) =>
-          appendAction(tx, noteRecord, record.id, { type: 'EDIT', actor, payload: { text: `t${i}` } }, { clock, expectedVersion: 1 }),
+          appendAction(
+            tx,
+            noteRecord,
+            record.id,
+            { type: 'EDIT', actor, payload: { text: `t${i}` } },
+            { clock, expectedVersion: 1 },
+          ),
         ),
       ),
     );
@@ -104,7 +141,10 @@ describe('records and actions', () => {
 describe('append-only history', () => {
   it('refuses UPDATE, DELETE and TRUNCATE on actions in the database itself', async () => {
     await open('protected');
-    for (const sql of ['UPDATE record_actions SET reason = $1', 'DELETE FROM record_actions WHERE reason IS NULL OR reason = $1']) {
+    for (const sql of [
+      'UPDATE record_actions SET reason = $1',
+      'DELETE FROM record_actions WHERE reason IS NULL OR reason = $1',
+    ]) {
       await expect(db.query(sql, ['x'])).rejects.toThrow(/append-only/);
     }
     await expect(db.query('TRUNCATE record_actions CASCADE')).rejects.toThrow(/append-only/);

@@ -27,7 +27,15 @@ beforeEach(async () => {
     const { record } = await db.transaction((tx) =>
       createRecord(tx, noteRecord, { type: 'OPEN', actor: 'a', payload: { text: `n${i}` } }, { clock }),
     );
-    await db.transaction((tx) => appendAction(tx, noteRecord, record.id, { type: 'EDIT', actor: 'a', payload: { text: `e${i}` } }, { clock }));
+    await db.transaction((tx) =>
+      appendAction(
+        tx,
+        noteRecord,
+        record.id,
+        { type: 'EDIT', actor: 'a', payload: { text: `e${i}` } },
+        { clock },
+      ),
+    );
     ids.push(record.id);
   }
   await sealCheckpoints(db, clock);
@@ -39,19 +47,33 @@ afterEach(async () => {
 
 describe('verify-log finds history changed behind the application', () => {
   it('an edited payload', async () => {
-    await behindTheBack(`UPDATE record_actions SET payload = '{"text":"forged"}' WHERE record_id = $1 AND record_seq = 2`, [ids[2]]);
-    expect((await verifyLog(db)).broken).toMatchObject({ kind: 'action_hash', recordId: ids[2], recordSeq: 2 });
+    await behindTheBack(
+      `UPDATE record_actions SET payload = '{"text":"forged"}' WHERE record_id = $1 AND record_seq = 2`,
+      [ids[2]],
+    );
+    expect((await verifyLog(db)).broken).toMatchObject({
+      kind: 'action_hash',
+      recordId: ids[2],
+      recordSeq: 2,
+    });
   });
 
   it('an edited action whose hash was recomputed by the forger', async () => {
     // The forger rewrites the last action and its hash consistently: only the checkpoint shows it.
-    const { rows } = await db.query<{ hash: string }>('SELECT hash FROM record_actions WHERE record_id = $1 AND record_seq = 2', [ids[1]]);
+    const { rows } = await db.query<{ hash: string }>(
+      'SELECT hash FROM record_actions WHERE record_id = $1 AND record_seq = 2',
+      [ids[1]],
+    );
     const { actionHash } = await import('../../src/core/action-log/hashing.ts');
     const { listActions } = await import('../../src/core/action-log/record-store.ts');
     const [, last] = await listActions(db, ids[1]!);
     const forged = { ...last!, payload: { text: 'forged' } };
     const hash = actionHash(forged);
-    await behindTheBack('UPDATE record_actions SET payload = $2, hash = $3 WHERE hash = $1', [rows[0]!.hash, JSON.stringify(forged.payload), hash]);
+    await behindTheBack('UPDATE record_actions SET payload = $2, hash = $3 WHERE hash = $1', [
+      rows[0]!.hash,
+      JSON.stringify(forged.payload),
+      hash,
+    ]);
     await db.query('UPDATE records SET head_hash = $2, data = $3 WHERE id = $1', [
       ids[1],
       hash,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { openPglite } from '../../src/core/db/pglite.ts';
+import type { PGlite } from '@electric-sql/pglite';
 import { migrate } from '../../src/core/db/migrations.ts';
+import { openPglite } from '../../src/core/db/pglite.ts';
 import { templatePath } from './template.ts';
 
 /**

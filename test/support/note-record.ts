@@ -10,7 +10,12 @@ export const noteRecord: RecordDefinition<NoteState> = registerRecordType<NoteSt
     const payload = action.payload as { text?: string; jurisdiction?: string };
     switch (action.type) {
       case 'OPEN':
-        return { status: 'OPEN', jurisdiction: payload.jurisdiction ?? '750000000', text: payload.text ?? '', edits: 0 };
+        return {
+          status: 'OPEN',
+          jurisdiction: payload.jurisdiction ?? '750000000',
+          text: payload.text ?? '',
+          edits: 0,
+        };
       case 'EDIT':
         return { ...state!, text: payload.text ?? state!.text, edits: state!.edits + 1 };
       case 'CLOSE':
@@ -24,4 +29,3 @@ export const noteRecord: RecordDefinition<NoteState> = registerRecordType<NoteSt
   status: (state) => state.status,
   keys: (state) => ({ jurisdiction: state.jurisdiction }),
 });
-

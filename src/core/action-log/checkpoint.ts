@@ -21,7 +21,9 @@ const checkpointColumns = `id, from_seq AS "fromSeq", to_seq AS "toSeq", action_
 const maxActionsPerCheckpoint = 500_000;
 
 export async function findLastCheckpoint(db: Queryable): Promise<Checkpoint | undefined> {
-  const { rows } = await db.query<Checkpoint>(`SELECT ${checkpointColumns} FROM log_checkpoints ORDER BY id DESC LIMIT 1`);
+  const { rows } = await db.query<Checkpoint>(
+    `SELECT ${checkpointColumns} FROM log_checkpoints ORDER BY id DESC LIMIT 1`,
+  );
   return rows[0];
 }
 
@@ -50,7 +52,9 @@ export async function actionHashesBetween(db: Queryable, fromSeq: number, toSeq:
 async function settledWatermark(db: Db): Promise<number> {
   return db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(${logWatermarkLock})`);
-    const { rows } = await tx.query<{ max: number }>('SELECT coalesce(max(seq), 0) AS max FROM record_actions');
+    const { rows } = await tx.query<{ max: number }>(
+      'SELECT coalesce(max(seq), 0) AS max FROM record_actions',
+    );
     return rows[0]!.max;
   });
 }
@@ -81,7 +85,16 @@ export async function sealCheckpoints(db: Db, clock: Clock): Promise<Checkpoint[
     const { rowCount } = await db.query(
       `INSERT INTO log_checkpoints (id, from_seq, to_seq, action_count, merkle_root, prev_hash, hash, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-      [checkpoint.id, fromSeq, toSeq, checkpoint.actionCount, checkpoint.merkleRoot, checkpoint.prevHash, checkpoint.hash, checkpoint.createdAt],
+      [
+        checkpoint.id,
+        fromSeq,
+        toSeq,
+        checkpoint.actionCount,
+        checkpoint.merkleRoot,
+        checkpoint.prevHash,
+        checkpoint.hash,
+        checkpoint.createdAt,
+      ],
     );
     if (rowCount === 0) return written;
     written.push(checkpoint);

@@ -64,14 +64,25 @@ export function actionHash(action: HashedAction): string {
  */
 export function merkleRoot(leafHashes: readonly string[]): string {
   if (leafHashes.length === 0) return sha256Hex('');
-  let level: Buffer[] = leafHashes.map((h) => createHash('sha256').update(Buffer.from([0])).update(h, 'hex').digest());
+  let level: Buffer[] = leafHashes.map((h) =>
+    createHash('sha256')
+      .update(Buffer.from([0]))
+      .update(h, 'hex')
+      .digest(),
+  );
   while (level.length > 1) {
     const next: Buffer[] = [];
     for (let i = 0; i < level.length; i += 2) {
       const left = level[i]!;
       const right = level[i + 1];
       next.push(
-        right ? createHash('sha256').update(Buffer.from([1])).update(left).update(right).digest() : left,
+        right
+          ? createHash('sha256')
+              .update(Buffer.from([1]))
+              .update(left)
+              .update(right)
+              .digest()
+          : left,
       );
     }
     level = next;

@@ -46,7 +46,11 @@ export function allowedActions(definition: RecordDefinition<Json>, status: strin
 }
 
 /** Throws action_not_allowed (listing what is allowed now) unless the status allows the action. */
-export function assertAllowed<S extends Json>(definition: RecordDefinition<S>, status: string, action: string): void {
+export function assertAllowed<S extends Json>(
+  definition: RecordDefinition<S>,
+  status: string,
+  action: string,
+): void {
   const allowed = definition.transitions[status] ?? [];
   if (!allowed.includes(action)) {
     throw new AppError(
@@ -54,12 +58,20 @@ export function assertAllowed<S extends Json>(definition: RecordDefinition<S>, s
       status === noRecord
         ? `${action} cannot create a ${definition.type} record`
         : `${action} is not allowed on a ${definition.type} record in status ${status}`,
-      { status, action, allowed: [...allowed], hint: allowed.length ? `allowed now: ${allowed.join(', ')}` : undefined },
+      {
+        status,
+        action,
+        allowed: [...allowed],
+        hint: allowed.length ? `allowed now: ${allowed.join(', ')}` : undefined,
+      },
     );
   }
 }
 
-export function fold<S extends Json>(definition: RecordDefinition<S>, actions: readonly StoredAction[]): S | undefined {
+export function fold<S extends Json>(
+  definition: RecordDefinition<S>,
+  actions: readonly StoredAction[],
+): S | undefined {
   let state: S | undefined;
   for (const action of actions) state = definition.reduce(state, action);
   return state;

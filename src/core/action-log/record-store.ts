@@ -3,7 +3,13 @@ import type { Queryable, Tx } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
 import { actionHash, canonicalJson, genesisHash, type Json, sha256Hex } from './hashing.ts';
-import { assertAllowed, noRecord, type RecordDefinition, type RecordKeys, type StoredAction } from './record-definition.ts';
+import {
+  assertAllowed,
+  noRecord,
+  type RecordDefinition,
+  type RecordKeys,
+  type StoredAction,
+} from './record-definition.ts';
 
 /**
  * Writers hold this lock shared for the rest of their transaction from the moment they take an
@@ -56,7 +62,10 @@ const recordColumns = `id, type, status, version, jurisdiction, office_id AS "of
 const actionColumns = `seq, record_id AS "recordId", record_seq AS "recordSeq", type, actor,
   office_id AS "officeId", at, reason, payload, prev_hash AS "prevHash", hash`;
 
-export async function findRecord<S extends Json = Json>(db: Queryable, id: string): Promise<RecordRow<S> | undefined> {
+export async function findRecord<S extends Json = Json>(
+  db: Queryable,
+  id: string,
+): Promise<RecordRow<S> | undefined> {
   const { rows } = await db.query<RecordRow<S>>(`SELECT ${recordColumns} FROM records WHERE id = $1`, [id]);
   return rows[0];
 }
@@ -102,16 +111,20 @@ async function claimKey(
     [key, requestHash, options.clock.now()],
   );
   if (inserted.rowCount > 0) return undefined;
-  const { rows } = await tx.query<{ request_hash: string; result: { recordId: string; recordSeq: number } | null }>(
-    'SELECT request_hash, result FROM idempotency_keys WHERE key = $1',
-    [key],
-  );
+  const { rows } = await tx.query<{
+    request_hash: string;
+    result: { recordId: string; recordSeq: number } | null;
+  }>('SELECT request_hash, result FROM idempotency_keys WHERE key = $1', [key]);
   const first = rows[0];
   if (!first || first.request_hash !== requestHash || !first.result) {
-    throw new AppError('idempotency_key_reused', 'this idempotency key was already used for a different request', {
-      field: 'Idempotency-Key',
-      hint: 'make a new key for each new submission; reuse a key only to retry the very same request',
-    });
+    throw new AppError(
+      'idempotency_key_reused',
+      'this idempotency key was already used for a different request',
+      {
+        field: 'Idempotency-Key',
+        hint: 'make a new key for each new submission; reuse a key only to retry the very same request',
+      },
+    );
   }
   return first.result;
 }
@@ -150,12 +163,25 @@ async function insertAction(
     `INSERT INTO record_actions (record_id, record_seq, type, actor, office_id, at, reason, payload, prev_hash, hash)
      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM (SELECT pg_advisory_xact_lock_shared(${logWatermarkLock})) AS l
      RETURNING seq`,
-    [recordId, recordSeq, facts.type, facts.actor, facts.officeId, at, facts.reason, JSON.stringify(facts.payload), prevHash, hash],
+    [
+      recordId,
+      recordSeq,
+      facts.type,
+      facts.actor,
+      facts.officeId,
+      at,
+      facts.reason,
+      JSON.stringify(facts.payload),
+      prevHash,
+      hash,
+    ],
   );
   return { ...facts, seq: rows[0]!.seq, hash };
 }
 
-function projectKeys(keys: RecordKeys): Pick<RecordRow, 'jurisdiction' | 'officeId' | 'ref' | 'number' | 'subjectId'> {
+function projectKeys(
+  keys: RecordKeys,
+): Pick<RecordRow, 'jurisdiction' | 'officeId' | 'ref' | 'number' | 'subjectId'> {
   return {
     jurisdiction: keys.jurisdiction,
     officeId: keys.officeId ?? null,
@@ -165,7 +191,12 @@ function projectKeys(keys: RecordKeys): Pick<RecordRow, 'jurisdiction' | 'office
   };
 }
 
-function requestHashOf(type: string, recordId: string | null, input: NewAction, expectedVersion?: number): string {
+function requestHashOf(
+  type: string,
+  recordId: string | null,
+  input: NewAction,
+  expectedVersion?: number,
+): string {
   return sha256Hex(
     canonicalJson({
       type,
@@ -179,7 +210,10 @@ function requestHashOf(type: string, recordId: string | null, input: NewAction, 
   );
 }
 
-async function replay<S extends Json>(tx: Tx, first: { recordId: string; recordSeq: number }): Promise<WriteResult<S>> {
+async function replay<S extends Json>(
+  tx: Tx,
+  first: { recordId: string; recordSeq: number },
+): Promise<WriteResult<S>> {
   return {
     record: await getRecord<S>(tx, first.recordId),
     action: await getActionAt(tx, first.recordId, first.recordSeq),
@@ -199,14 +233,37 @@ export async function createRecord<S extends Json>(
   assertAllowed(definition, noRecord, input.type);
   const at = options.clock.now();
   const id = input.recordId ?? uuidv7(at.getTime());
-  const probe = { seq: 0, recordId: id, recordSeq: 1, type: input.type, actor: input.actor, officeId: input.officeId ?? null, at, reason: input.reason ?? null, payload: input.payload, prevHash: genesisHash, hash: '' };
+  const probe = {
+    seq: 0,
+    recordId: id,
+    recordSeq: 1,
+    type: input.type,
+    actor: input.actor,
+    officeId: input.officeId ?? null,
+    at,
+    reason: input.reason ?? null,
+    payload: input.payload,
+    prevHash: genesisHash,
+    hash: '',
+  };
   // Reduce before writing so an invalid first action fails without touching the database.
   const state = definition.reduce(undefined, probe);
   const keys = definition.keys(state);
   await tx.query(
     `INSERT INTO records (id, type, status, version, jurisdiction, office_id, ref, number, subject_id, data, head_hash, created_at, updated_at)
      VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, '', $10, $10)`,
-    [id, definition.type, definition.status(state), keys.jurisdiction, keys.officeId ?? null, keys.ref ?? null, keys.number ?? null, keys.subjectId ?? null, JSON.stringify(state), at],
+    [
+      id,
+      definition.type,
+      definition.status(state),
+      keys.jurisdiction,
+      keys.officeId ?? null,
+      keys.ref ?? null,
+      keys.number ?? null,
+      keys.subjectId ?? null,
+      JSON.stringify(state),
+      at,
+    ],
   );
   const action = await insertAction(tx, id, 1, genesisHash, input, at);
   await tx.query('UPDATE records SET head_hash = $2 WHERE id = $1', [id, action.hash]);
@@ -235,7 +292,12 @@ export async function appendAction<S extends Json>(
   input: NewAction,
   options: WriteOptions,
 ): Promise<WriteResult<S>> {
-  const first = await claimKey(tx, options, input.actor, requestHashOf(definition.type, recordId, input, options.expectedVersion));
+  const first = await claimKey(
+    tx,
+    options,
+    input.actor,
+    requestHashOf(definition.type, recordId, input, options.expectedVersion),
+  );
   if (first) return replay<S>(tx, first);
   const { rows } = await tx.query<RecordRow<S> & { headHash: string }>(
     `SELECT ${recordColumns}, head_hash AS "headHash" FROM records WHERE id = $1 AND type = $2 FOR UPDATE`,
@@ -258,7 +320,18 @@ export async function appendAction<S extends Json>(
   await tx.query(
     `UPDATE records SET status = $2, version = version + 1, jurisdiction = $3, office_id = $4, ref = $5, number = $6,
        subject_id = $7, data = $8, head_hash = $9, updated_at = $10 WHERE id = $1`,
-    [recordId, definition.status(state), keys.jurisdiction, keys.officeId ?? null, keys.ref ?? null, keys.number ?? null, keys.subjectId ?? null, JSON.stringify(state), action.hash, at],
+    [
+      recordId,
+      definition.status(state),
+      keys.jurisdiction,
+      keys.officeId ?? null,
+      keys.ref ?? null,
+      keys.number ?? null,
+      keys.subjectId ?? null,
+      JSON.stringify(state),
+      action.hash,
+      at,
+    ],
   );
   await settleKey(tx, options, input.actor, action);
   const { headHash: _, ...before } = current;

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/types.ts';
+import { actionHashesBetween, listCheckpoints } from './checkpoint.ts';
 import { actionHash, canonicalJson, checkpointHash, genesisHash, merkleRoot } from './hashing.ts';
 import { findRecordType, fold, type StoredAction } from './record-definition.ts';
-import { actionHashesBetween, listCheckpoints } from './checkpoint.ts';
 
 export type BrokenKind =
   | 'action_hash' // an action's content no longer matches its hash
@@ -54,7 +54,11 @@ function checkRecord(record: RecordHead, actions: StoredAction[]): BrokenLink | 
   for (const [index, action] of actions.entries()) {
     const where = { recordId: record.id, recordSeq: action.recordSeq, seq: action.seq };
     if (action.recordSeq !== index + 1) {
-      return { kind: 'sequence', message: `action ${index + 1} of the record is missing or out of place`, ...where };
+      return {
+        kind: 'sequence',
+        message: `action ${index + 1} of the record is missing or out of place`,
+        ...where,
+      };
     }
     if (action.prevHash !== prevHash) {
       return { kind: 'chain', message: 'action does not point at the hash of the previous action', ...where };
@@ -74,8 +78,16 @@ function checkRecord(record: RecordHead, actions: StoredAction[]): BrokenLink | 
   const definition = findRecordType(record.type);
   if (definition) {
     const state = fold(definition, actions);
-    if (!state || canonicalJson(state) !== canonicalJson(record.data) || definition.status(state) !== record.status) {
-      return { kind: 'projection', message: 'stored state differs from the replay of its actions', recordId: record.id };
+    if (
+      !state ||
+      canonicalJson(state) !== canonicalJson(record.data) ||
+      definition.status(state) !== record.status
+    ) {
+      return {
+        kind: 'projection',
+        message: 'stored state differs from the replay of its actions',
+        recordId: record.id,
+      };
     }
   }
   return undefined;
@@ -85,7 +97,10 @@ function checkRecord(record: RecordHead, actions: StoredAction[]): BrokenLink | 
  * Recomputes every record's hash chain and every checkpoint's Merkle root, and stops at the first
  * broken link. Reads in keyset-paginated batches, so memory stays flat on a national register.
  */
-export async function verifyLog(db: Queryable, onProgress?: (p: VerifyProgress) => void): Promise<VerifyReport> {
+export async function verifyLog(
+  db: Queryable,
+  onProgress?: (p: VerifyProgress) => void,
+): Promise<VerifyReport> {
   const report: VerifyReport = {
     records: 0,
     actions: 0,
@@ -162,7 +177,11 @@ export async function verifyLog(db: Queryable, onProgress?: (p: VerifyProgress) 
         checkpoint.prevHash !== prev.hash ||
         checkpointHash(body) !== hash
       ) {
-        report.broken = { kind: 'checkpoint_chain', message: 'checkpoint does not follow from the previous one', ...at };
+        report.broken = {
+          kind: 'checkpoint_chain',
+          message: 'checkpoint does not follow from the previous one',
+          ...at,
+        };
         return report;
       }
       const hashes = await actionHashesBetween(db, checkpoint.fromSeq, checkpoint.toSeq);
@@ -180,7 +199,9 @@ export async function verifyLog(db: Queryable, onProgress?: (p: VerifyProgress) 
       onProgress?.({ phase: 'checkpoints', done: report.checkpoints, total: total.checkpoints });
     }
   }
-  const unsealed = await db.query<{ n: number }>('SELECT count(*) AS n FROM record_actions WHERE seq > $1', [prev.toSeq]);
+  const unsealed = await db.query<{ n: number }>('SELECT count(*) AS n FROM record_actions WHERE seq > $1', [
+    prev.toSeq,
+  ]);
   report.unsealedActions = unsealed.rows[0]!.n;
   return report;
 }

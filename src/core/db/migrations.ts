@@ -31,7 +31,11 @@ export function readMigrations(dir: string = migrationsDir): MigrationFile[] {
     .sort()
     .map((name) => {
       const sql = fs.readFileSync(path.join(dir, name), 'utf8');
-      return { id: name.replace(/\.sql$/, ''), checksum: createHash('sha256').update(sql).digest('hex'), sql };
+      return {
+        id: name.replace(/\.sql$/, ''),
+        checksum: createHash('sha256').update(sql).digest('hex'),
+        sql,
+      };
     });
 }
 
@@ -50,14 +54,21 @@ async function applied(db: Pick<Db, 'query'>): Promise<Map<string, { checksum: s
   return new Map(rows.map((r) => [r.id, { checksum: r.checksum, appliedAt: r.applied_at }]));
 }
 
+/** Reads the state without changing the database (a fresh database has every file pending). */
 export async function migrationStatus(db: Db, dir?: string): Promise<MigrationStatus[]> {
-  await ensureTable(db);
   const files = readMigrations(dir);
-  const done = await applied(db);
+  const { rows } = await db.query<{ exists: boolean }>(
+    "SELECT to_regclass('schema_migrations') IS NOT NULL AS exists",
+  );
+  const done = rows[0]?.exists ? await applied(db) : new Map<string, { checksum: string; appliedAt: Date }>();
   const status: MigrationStatus[] = files.map((file) => {
     const row = done.get(file.id);
     if (!row) return { id: file.id, state: 'pending' };
-    return { id: file.id, state: row.checksum === file.checksum ? 'applied' : 'changed', appliedAt: row.appliedAt };
+    return {
+      id: file.id,
+      state: row.checksum === file.checksum ? 'applied' : 'changed',
+      appliedAt: row.appliedAt,
+    };
   });
   for (const [id, row] of done) {
     if (!files.some((f) => f.id === id)) status.push({ id, state: 'missing', appliedAt: row.appliedAt });
@@ -97,7 +108,10 @@ export async function migrate(db: Db, dir?: string): Promise<string[]> {
       const { rows } = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [file.id]);
       if (rows.length > 0) return false;
       await tx.exec(file.sql);
-      await tx.query('INSERT INTO schema_migrations (id, checksum) VALUES ($1, $2)', [file.id, file.checksum]);
+      await tx.query('INSERT INTO schema_migrations (id, checksum) VALUES ($1, $2)', [
+        file.id,
+        file.checksum,
+      ]);
       return true;
     });
     if (didApply) appliedNow.push(file.id);

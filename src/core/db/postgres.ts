@@ -15,7 +15,11 @@ const types = {
 
 type PgHandle = pg.Pool | pg.PoolClient;
 
-async function copyRows(client: pg.PoolClient, sql: string, rows: Iterable<readonly unknown[]>): Promise<number> {
+async function copyRows(
+  client: pg.PoolClient,
+  sql: string,
+  rows: Iterable<readonly unknown[]>,
+): Promise<number> {
   const stream = client.query(copyFromStream(sql));
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);

@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { registerDb } from './commands/db.ts';
+import { registerLog } from './commands/log.ts';
+import { registerServe } from './commands/serve.ts';
+import { reportFailure } from './context.ts';
+
+const program = new Command('tirkeu')
+  .description(
+    "tirkeu civil registration: every child registered, whatever the parents' status.\n" +
+      'Uses the embedded database in ./data (TIRKEU_DATA_DIR) unless DATABASE_URL names a PostgreSQL server.',
+  )
+  .showHelpAfterError()
+  .configureHelp({ showGlobalOptions: true });
+
+registerServe(program);
+registerDb(program);
+registerLog(program);
+
+program.parseAsync(process.argv).catch(reportFailure);

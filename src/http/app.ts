@@ -1,0 +1,149 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  LogController,
+  type RawServerDefault,
+} from 'fastify';
+import type { Clock } from '../core/clock.ts';
+import type { Config } from '../core/config.ts';
+import type { Db } from '../core/db/types.ts';
+import { AppError } from '../core/errors.ts';
+import { uuidv7 } from '../core/ids.ts';
+import { sendProblem, toProblem } from './problem.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+
+/** What every route handler may use; modules get their dependencies from here, never from globals. */
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: FastifyBaseLogger | false;
+}
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The permission a route needs: 'public' or a scope name. Every route must declare one; the
+     * access policy reads it, and the route matrix test enumerates routes by it.
+     */
+    scope?: string;
+  }
+}
+
+const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Routes that plugins add (the API reference pages) are public documentation. */
+const pluginRoutePrefixes = ['/api/docs'];
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.logger || undefined,
+    logger: deps.logger ? undefined : false,
+    bodyLimit: deps.config.bodyLimitBytes,
+    // A caller may pass its own request id (a gateway's), if it looks like one; otherwise we make one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : uuidv7();
+    },
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array' } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRoute', (route) => {
+    const url = route.url;
+    if (pluginRoutePrefixes.some((prefix) => url.startsWith(prefix))) {
+      route.config = { ...(route.config ?? {}), scope: 'public' };
+    }
+    if (!route.config?.scope) {
+      throw new Error(
+        `route ${route.method} ${url} declares no scope (config.scope): every route goes through the policy`,
+      );
+    }
+  });
+
+  // A response finishing after shutdown began tells its client to hang up, or its keep-alive
+  // connection would hold the server open until the idle timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+  // One line per request with no personal data: the path without its query string, never bodies.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error, request);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      toProblem(
+        new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`, {
+          hint: 'see the API reference at /api/docs',
+        }),
+        request,
+      ),
+    ),
+  );
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        // A district office may serve over plain HTTP on its LAN; forcing https would break it.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'tirkeu API',
+        version: '1',
+        description:
+          'Civil registration: places, births, certificates, statistics. Errors are RFC 9457 problem+json with a stable `type`.',
+      },
+      servers: [{ url: '/' }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  registerHealthRoutes(app, deps);
+  return app;
+}

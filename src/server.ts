@@ -1,0 +1,105 @@
+import type { Logger } from 'pino';
+import { sealCheckpoints } from './core/action-log/checkpoint.ts';
+import { type Clock, systemClock } from './core/clock.ts';
+import { type Config, describeConfig } from './core/config.ts';
+import { migrate } from './core/db/migrations.ts';
+import { openDb } from './core/db/open.ts';
+import type { Db } from './core/db/types.ts';
+import { type App, buildApp } from './http/app.ts';
+
+export interface RunningServer {
+  app: App;
+  db: Db;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A task repeated on a timer that never overlaps itself and can be awaited on shutdown. */
+function every(ms: number, task: () => Promise<unknown>, onError: (error: unknown) => void) {
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = task()
+      .catch(onError)
+      .finally(() => {
+        running = undefined;
+      });
+  }, ms);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
+/**
+ * The whole registry office in one process: migrate, serve the API, and run the background work
+ * (checkpoint sealing, and the job worker when there is one). stop() finishes in-flight requests first.
+ */
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<RunningServer> {
+  logger.info({ config: describeConfig(config) }, 'starting');
+  const db = await openDb(config);
+  try {
+    const applied = await migrate(db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    const app = await buildApp({ db, config, clock, logger });
+    const stopBackground: (() => Promise<void>)[] = [];
+    if (config.runJobs) {
+      stopBackground.push(
+        every(
+          config.checkpointIntervalMs,
+          async () => {
+            const sealed = await sealCheckpoints(db, clock);
+            if (sealed.length)
+              logger.info(
+                { checkpoints: sealed.map((c) => c.id), toSeq: sealed.at(-1)?.toSeq },
+                'log sealed',
+              );
+          },
+          (err) => logger.error({ err }, 'checkpoint failed'),
+        ),
+      );
+    }
+    const url = await app.listen({ port: config.port, host: config.host });
+    logger.info({ url, driver: db.driver }, 'listening');
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= (async () => {
+        await app.close();
+        for (const stopTask of stopBackground) await stopTask();
+        await db.close();
+        logger.info('stopped');
+      })();
+      return stopping;
+    };
+    return { app, db, url, stop };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/** Stops on SIGTERM/SIGINT, letting in-flight requests finish, and exits hard if that takes too long. */
+export function stopOnSignals(server: RunningServer, logger: Logger, timeoutMs: number): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, timeoutMs);
+    force.unref();
+    server.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

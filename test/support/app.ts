@@ -1,0 +1,29 @@
+import { fixedClock } from '../../src/core/clock.ts';
+import { loadConfig } from '../../src/core/config.ts';
+import type { Db } from '../../src/core/db/types.ts';
+import { type App, buildApp } from '../../src/http/app.ts';
+import { openTestDb } from './db.ts';
+
+export interface TestApp {
+  app: App;
+  db: Db;
+  clock: ReturnType<typeof fixedClock>;
+  close(): Promise<void>;
+}
+
+/** The real app on a fresh test database, driven with app.inject(). */
+export async function openTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await openTestDb();
+  const clock = fixedClock('2026-03-02T06:00:00Z');
+  const config = loadConfig({ TIRKEU_DATA_DIR: '/nonexistent', ...env });
+  const app = await buildApp({ db, config, clock, logger: false });
+  return {
+    app,
+    db,
+    clock,
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
