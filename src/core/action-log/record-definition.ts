@@ -16,6 +16,12 @@ export interface StoredAction {
   hash: string;
 }
 
+/**
+ * What a reducer sees of an action: everything but the global sequence number, which says when
+ * the commit happened relative to other records and must not change a record's own state.
+ */
+export type ActionFacts = Omit<StoredAction, 'seq'>;
+
 /** The columns of the records table a record type derives from its state, for lookups and scoping. */
 export interface RecordKeys {
   jurisdiction: string;
@@ -36,7 +42,7 @@ export interface RecordDefinition<S extends Json> {
   type: string;
   /** Status → the action types allowed in it. `noRecord` lists the actions that create a record. */
   transitions: Readonly<Record<string, readonly string[]>>;
-  reduce(state: S | undefined, action: StoredAction): S;
+  reduce(state: S | undefined, action: ActionFacts): S;
   status(state: S): string;
   keys(state: S): RecordKeys;
 }

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
 import { actionHash, canonicalJson, genesisHash, type Json, sha256Hex } from './hashing.ts';
 import {
+  type ActionFacts,
   assertAllowed,
   noRecord,
   type RecordDefinition,
@@ -94,29 +95,31 @@ async function getActionAt(db: Queryable, recordId: string, recordSeq: number): 
 }
 
 /**
- * Claims the idempotency key inside the caller's transaction. A concurrent claim of the same key
- * waits on the unique index until the first commits, then sees it here and replays its result.
+ * Claims the idempotency key inside the caller's transaction, recording now where its result will
+ * be (the transaction commits both or neither). A concurrent claim of the same key waits on the
+ * unique index until the first commits, then finds it here and replays its result.
  */
 async function claimKey(
   tx: Tx,
   options: WriteOptions,
   actor: string,
   requestHash: string,
-): Promise<{ recordId: string; recordSeq: number } | undefined> {
+  result: IdempotentResult,
+): Promise<IdempotentResult | undefined> {
   if (!options.idempotencyKey) return undefined;
   const key = `${actor}:${options.idempotencyKey}`;
   const inserted = await tx.query(
-    `INSERT INTO idempotency_keys (key, request_hash, created_at) VALUES ($1, $2, $3)
+    `INSERT INTO idempotency_keys (key, request_hash, record_id, result, created_at) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (key) DO NOTHING RETURNING key`,
-    [key, requestHash, options.clock.now()],
+    [key, requestHash, result.recordId, JSON.stringify(result), options.clock.now()],
   );
   if (inserted.rowCount > 0) return undefined;
-  const { rows } = await tx.query<{
-    request_hash: string;
-    result: { recordId: string; recordSeq: number } | null;
-  }>('SELECT request_hash, result FROM idempotency_keys WHERE key = $1', [key]);
+  const { rows } = await tx.query<{ request_hash: string; result: IdempotentResult }>(
+    'SELECT request_hash, result FROM idempotency_keys WHERE key = $1',
+    [key],
+  );
   const first = rows[0];
-  if (!first || first.request_hash !== requestHash || !first.result) {
+  if (!first || first.request_hash !== requestHash) {
     throw new AppError(
       'idempotency_key_reused',
       'this idempotency key was already used for a different request',
@@ -129,23 +132,18 @@ async function claimKey(
   return first.result;
 }
 
-async function settleKey(tx: Tx, options: WriteOptions, actor: string, action: StoredAction): Promise<void> {
-  if (!options.idempotencyKey) return;
-  await tx.query('UPDATE idempotency_keys SET record_id = $2, result = $3 WHERE key = $1', [
-    `${actor}:${options.idempotencyKey}`,
-    action.recordId,
-    JSON.stringify({ recordId: action.recordId, recordSeq: action.recordSeq }),
-  ]);
+interface IdempotentResult {
+  recordId: string;
+  recordSeq: number;
 }
 
-async function insertAction(
-  tx: Tx,
+function newAction(
   recordId: string,
   recordSeq: number,
   prevHash: string,
   input: NewAction,
   at: Date,
-): Promise<StoredAction> {
+): ActionFacts {
   const facts = {
     recordId,
     recordSeq,
@@ -157,26 +155,31 @@ async function insertAction(
     payload: input.payload,
     prevHash,
   };
-  const hash = actionHash(facts);
-  // The shared lock is taken in the same statement, before the sequence number is drawn.
-  const { rows } = await tx.query<{ seq: number }>(
-    `INSERT INTO record_actions (record_id, record_seq, type, actor, office_id, at, reason, payload, prev_hash, hash)
-     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM (SELECT pg_advisory_xact_lock_shared(${logWatermarkLock})) AS l
-     RETURNING seq`,
-    [
-      recordId,
-      recordSeq,
-      facts.type,
-      facts.actor,
-      facts.officeId,
-      at,
-      facts.reason,
-      JSON.stringify(facts.payload),
-      prevHash,
-      hash,
-    ],
-  );
-  return { ...facts, seq: rows[0]!.seq, hash };
+  return { ...facts, hash: actionHash(facts) };
+}
+
+/**
+ * The INSERT of an action, as a CTE to put in front of the statement that writes the record row.
+ * The watermark lock is taken shared in the same statement, before the sequence number is drawn.
+ */
+const insertActionCte = `action AS (
+  INSERT INTO record_actions (record_id, record_seq, type, actor, office_id, at, reason, payload, prev_hash, hash)
+  SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM (SELECT pg_advisory_xact_lock_shared(${logWatermarkLock})) AS l
+  RETURNING seq)`;
+
+function actionParams(a: ActionFacts): unknown[] {
+  return [
+    a.recordId,
+    a.recordSeq,
+    a.type,
+    a.actor,
+    a.officeId,
+    a.at,
+    a.reason,
+    JSON.stringify(a.payload),
+    a.prevHash,
+    a.hash,
+  ];
 }
 
 function projectKeys(
@@ -210,10 +213,7 @@ function requestHashOf(
   );
 }
 
-async function replay<S extends Json>(
-  tx: Tx,
-  first: { recordId: string; recordSeq: number },
-): Promise<WriteResult<S>> {
+async function replay<S extends Json>(tx: Tx, first: IdempotentResult): Promise<WriteResult<S>> {
   return {
     record: await getRecord<S>(tx, first.recordId),
     action: await getActionAt(tx, first.recordId, first.recordSeq),
@@ -221,69 +221,61 @@ async function replay<S extends Json>(
   };
 }
 
-/** Creates a record with its first action, in the caller's transaction. */
+/**
+ * Creates a record with its first action, in the caller's transaction. The state is folded
+ * before anything is written, so an action the reducer rejects leaves no trace.
+ */
 export async function createRecord<S extends Json>(
   tx: Tx,
   definition: RecordDefinition<S>,
   input: NewAction & { recordId?: string },
   options: WriteOptions,
 ): Promise<WriteResult<S>> {
-  const first = await claimKey(tx, options, input.actor, requestHashOf(definition.type, null, input));
-  if (first) return replay<S>(tx, first);
-  assertAllowed(definition, noRecord, input.type);
   const at = options.clock.now();
   const id = input.recordId ?? uuidv7(at.getTime());
-  const probe = {
-    seq: 0,
+  const first = await claimKey(tx, options, input.actor, requestHashOf(definition.type, null, input), {
     recordId: id,
     recordSeq: 1,
-    type: input.type,
-    actor: input.actor,
-    officeId: input.officeId ?? null,
-    at,
-    reason: input.reason ?? null,
-    payload: input.payload,
-    prevHash: genesisHash,
-    hash: '',
-  };
-  // Reduce before writing so an invalid first action fails without touching the database.
-  const state = definition.reduce(undefined, probe);
-  const keys = definition.keys(state);
-  await tx.query(
-    `INSERT INTO records (id, type, status, version, jurisdiction, office_id, ref, number, subject_id, data, head_hash, created_at, updated_at)
-     VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, '', $10, $10)`,
-    [
-      id,
-      definition.type,
-      definition.status(state),
-      keys.jurisdiction,
-      keys.officeId ?? null,
-      keys.ref ?? null,
-      keys.number ?? null,
-      keys.subjectId ?? null,
-      JSON.stringify(state),
-      at,
-    ],
-  );
-  const action = await insertAction(tx, id, 1, genesisHash, input, at);
-  await tx.query('UPDATE records SET head_hash = $2 WHERE id = $1', [id, action.hash]);
-  await settleKey(tx, options, input.actor, action);
+  });
+  if (first) return replay<S>(tx, first);
+  assertAllowed(definition, noRecord, input.type);
+  const facts = newAction(id, 1, genesisHash, input, at);
+  const state = definition.reduce(undefined, facts);
   const record: RecordRow<S> = {
     id,
     type: definition.type,
     status: definition.status(state),
     version: 1,
-    ...projectKeys(keys),
+    ...projectKeys(definition.keys(state)),
     data: state,
     createdAt: at,
     updatedAt: at,
   };
-  return { record, action, replayed: false };
+  const { rows } = await tx.query<{ seq: number }>(
+    `WITH record AS (
+       INSERT INTO records (id, type, status, version, jurisdiction, office_id, ref, number, subject_id, data, head_hash, created_at, updated_at)
+       VALUES ($1, $11, $12, 1, $13, $14, $15, $16, $17, $18, $10, $6, $6)),
+     ${insertActionCte}
+     SELECT seq FROM action`,
+    [
+      ...actionParams(facts),
+      record.type,
+      record.status,
+      record.jurisdiction,
+      record.officeId,
+      record.ref,
+      record.number,
+      record.subjectId,
+      JSON.stringify(state),
+    ],
+  );
+  return { record, action: { ...facts, seq: rows[0]!.seq }, replayed: false };
 }
 
 /**
  * Appends one action to a record, in the caller's transaction: locks the record row, checks the
- * version and the transition table, folds the action into the stored state and writes both.
+ * version and the transition table, folds the action into the stored state and writes both in
+ * one statement.
  */
 export async function appendAction<S extends Json>(
   tx: Tx,
@@ -292,19 +284,20 @@ export async function appendAction<S extends Json>(
   input: NewAction,
   options: WriteOptions,
 ): Promise<WriteResult<S>> {
-  const first = await claimKey(
-    tx,
-    options,
-    input.actor,
-    requestHashOf(definition.type, recordId, input, options.expectedVersion),
-  );
-  if (first) return replay<S>(tx, first);
+  // The row lock comes first: a concurrent retry of the same submission touches the same record,
+  // so it waits here and then finds the key claimed.
   const { rows } = await tx.query<RecordRow<S> & { headHash: string }>(
     `SELECT ${recordColumns}, head_hash AS "headHash" FROM records WHERE id = $1 AND type = $2 FOR UPDATE`,
     [recordId, definition.type],
   );
   const current = rows[0];
   if (!current) throw new AppError('not_found', `no such ${definition.type} record`, { field: 'id' });
+  const requestHash = requestHashOf(definition.type, recordId, input, options.expectedVersion);
+  const first = await claimKey(tx, options, input.actor, requestHash, {
+    recordId,
+    recordSeq: current.version + 1,
+  });
+  if (first) return replay<S>(tx, first);
   if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) {
     throw new AppError('version_conflict', `the record changed since version ${options.expectedVersion}`, {
       field: 'version',
@@ -314,34 +307,33 @@ export async function appendAction<S extends Json>(
   }
   assertAllowed(definition, current.status, input.type);
   const at = options.clock.now();
-  const action = await insertAction(tx, recordId, current.version + 1, current.headHash, input, at);
-  const state = definition.reduce(current.data, action);
-  const keys = definition.keys(state);
-  await tx.query(
-    `UPDATE records SET status = $2, version = version + 1, jurisdiction = $3, office_id = $4, ref = $5, number = $6,
-       subject_id = $7, data = $8, head_hash = $9, updated_at = $10 WHERE id = $1`,
-    [
-      recordId,
-      definition.status(state),
-      keys.jurisdiction,
-      keys.officeId ?? null,
-      keys.ref ?? null,
-      keys.number ?? null,
-      keys.subjectId ?? null,
-      JSON.stringify(state),
-      action.hash,
-      at,
-    ],
-  );
-  await settleKey(tx, options, input.actor, action);
+  const facts = newAction(recordId, current.version + 1, current.headHash, input, at);
   const { headHash: _, ...before } = current;
+  const state = definition.reduce(current.data, facts);
   const record: RecordRow<S> = {
     ...before,
     status: definition.status(state),
     version: current.version + 1,
-    ...projectKeys(keys),
+    ...projectKeys(definition.keys(state)),
     data: state,
     updatedAt: at,
   };
-  return { record, action, replayed: false };
+  const written = await tx.query<{ seq: number }>(
+    `WITH ${insertActionCte},
+     record AS (
+       UPDATE records SET status = $11, version = $2, jurisdiction = $12, office_id = $13, ref = $14, number = $15,
+         subject_id = $16, data = $17, head_hash = $10, updated_at = $6 WHERE id = $1)
+     SELECT seq FROM action`,
+    [
+      ...actionParams(facts),
+      record.status,
+      record.jurisdiction,
+      record.officeId,
+      record.ref,
+      record.number,
+      record.subjectId,
+      JSON.stringify(state),
+    ],
+  );
+  return { record, action: { ...facts, seq: written.rows[0]!.seq }, replayed: false };
 }

@@ -1,0 +1,26 @@
+import os from 'node:os';
+import { benchRecords } from './records.ts';
+
+/**
+ * `npm run bench [name…]`: runs the benchmarks and prints one figure a line. Figures are noisy on a
+ * shared 2-core machine; compare ratios and medians, and quote the machine with them.
+ */
+const benches: Record<string, () => Promise<void>> = {
+  records: () => benchRecords(),
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in benches));
+if (unknown.length) {
+  process.stderr.write(
+    `unknown benchmark: ${unknown.join(', ')}; choose from ${Object.keys(benches).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+process.stdout.write(
+  `# machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}\n`,
+);
+for (const name of wanted.length ? wanted : Object.keys(benches)) {
+  process.stdout.write(`# ${name}\n`);
+  await benches[name]!();
+}
