@@ -76,7 +76,7 @@ export function assertAllowed<S extends Json>(
 
 export function fold<S extends Json>(
   definition: RecordDefinition<S>,
-  actions: readonly StoredAction[],
+  actions: readonly ActionFacts[],
 ): S | undefined {
   let state: S | undefined;
   for (const action of actions) state = definition.reduce(state, action);
