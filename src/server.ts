@@ -6,6 +6,8 @@ import { migrate } from './core/db/migrations.ts';
 import { openDb } from './core/db/open.ts';
 import type { Db } from './core/db/types.ts';
 import { type App, buildApp } from './http/app.ts';
+import { loadPack } from './places/pack.ts';
+import { countPlaces, loadPackIntoDb } from './places/store.ts';
 
 export interface RunningServer {
   app: App;
@@ -46,6 +48,10 @@ export async function startServer(
   try {
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
+    if ((await countPlaces(db)) === 0) {
+      await loadPackIntoDb(db, loadPack(config.pack));
+      logger.info({ pack: config.pack }, 'country pack loaded');
+    }
     const app = await buildApp({ db, config, clock, logger });
     const stopBackground: (() => Promise<void>)[] = [];
     if (config.runJobs) {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerDb } from './commands/db.ts';
 import { registerLog } from './commands/log.ts';
+import { registerPack } from './commands/pack.ts';
 import { registerServe } from './commands/serve.ts';
 import { reportFailure } from './context.ts';
 
@@ -15,5 +16,6 @@ const program = new Command('tirkeu')
 registerServe(program);
 registerDb(program);
 registerLog(program);
+registerPack(program);
 
 program.parseAsync(process.argv).catch(reportFailure);

@@ -16,6 +16,7 @@ import { AppError } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { sendProblem, toProblem } from './problem.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerPlaceRoutes } from './routes/places.ts';
 
 /** What every route handler may use; modules get their dependencies from here, never from globals. */
 export interface AppDeps {
@@ -145,5 +146,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   registerHealthRoutes(app, deps);
+  registerPlaceRoutes(app, deps);
   return app;
 }
