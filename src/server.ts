@@ -4,6 +4,7 @@ import { type Clock, systemClock } from './core/clock.ts';
 import { type Config, describeConfig } from './core/config.ts';
 import { migrate } from './core/db/migrations.ts';
 import { openDb } from './core/db/open.ts';
+import { type JobHandler, startWorker } from './core/jobs/worker.ts';
 import type { Db } from './core/db/types.ts';
 import { type App, buildApp } from './http/app.ts';
 import { loadPack } from './places/pack.ts';
@@ -15,6 +16,12 @@ export interface RunningServer {
   url: string;
   stop(): Promise<void>;
 }
+
+/**
+ * The outbox's consumers, by job kind. Modules add theirs here (birth events, reminders, webhooks);
+ * a kind with no handler stays pending, visible in the job statistics, until one exists.
+ */
+const jobHandlers: Record<string, JobHandler> = {};
 
 /** A task repeated on a timer that never overlaps itself and can be awaited on shutdown. */
 function every(ms: number, task: () => Promise<unknown>, onError: (error: unknown) => void) {
@@ -55,6 +62,8 @@ export async function startServer(
     const app = await buildApp({ db, config, clock, logger });
     const stopBackground: (() => Promise<void>)[] = [];
     if (config.runJobs) {
+      const worker = startWorker(db, { handlers: jobHandlers, clock, pollMs: 1_000, logger });
+      stopBackground.push(() => worker.stop());
       stopBackground.push(
         every(
           config.checkpointIntervalMs,

@@ -33,13 +33,16 @@ export async function createServerDatabase(): Promise<{ url: string; drop(): Pro
  * A fresh, migrated database for one test file: PGlite in memory, or, when TIRKEU_TEST_DATABASE_URL
  * is set, a new database on that server that is dropped again on close.
  */
-export async function openTestDb(): Promise<Db> {
+export type TestDb = Db & { url?: string };
+
+export async function openTestDb(): Promise<TestDb> {
   if (!serverUrl) return openPglite({ loadDataDir: readTemplate() });
   const server = await createServerDatabase();
   const db = await openPostgres(server.url, 20);
   await migrate(db);
   return {
     ...db,
+    url: server.url,
     async close() {
       await db.close();
       await server.drop();
