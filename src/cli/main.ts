@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import { registerBackup } from './commands/backup.ts';
 import { registerDb } from './commands/db.ts';
 import { registerLog } from './commands/log.ts';
 import { registerPack } from './commands/pack.ts';
+import { registerSeed } from './commands/seed.ts';
 import { registerServe } from './commands/serve.ts';
 import { reportFailure } from './context.ts';
 
@@ -17,5 +19,7 @@ registerServe(program);
 registerDb(program);
 registerLog(program);
 registerPack(program);
+registerBackup(program);
+registerSeed(program);
 
 program.parseAsync(process.argv).catch(reportFailure);
