@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { benchPlaces } from './places.ts';
 import { benchRecords } from './records.ts';
 
 /**
@@ -7,6 +8,7 @@ import { benchRecords } from './records.ts';
  */
 const benches: Record<string, () => Promise<void>> = {
   records: () => benchRecords(),
+  places: () => benchPlaces(),
 };
 
 const wanted = process.argv.slice(2);
