@@ -8,14 +8,22 @@ import { configDir, loadPack, type PackFiles, parsePack } from '../../src/places
 
 const digit = fc.constantFrom(...'0123456789');
 const nonZero = fc.constantFrom(...'123456789');
-/** A well-formed KATO code of a random level. */
+/**
+ * A well-formed KATO code of a random level: each level's digit group is non-zero (a unit's code
+ * never has 00 for a level it lies under), the groups below its level are zeros.
+ */
 const code = fc
-  .tuple(fc.integer({ min: 1, max: 4 }), fc.array(digit, { minLength: 9, maxLength: 9 }), nonZero)
-  .map(([level, digits, last]) => {
-    const significant = [2, 4, 6, 9][level - 1]!;
-    const d = digits.slice(0, significant);
-    d[significant - 1] = last;
-    return d.join('').padEnd(9, '0');
+  .tuple(
+    fc.integer({ min: 1, max: 4 }),
+    fc.array(digit, { minLength: 9, maxLength: 9 }),
+    fc.array(nonZero, { minLength: 4, maxLength: 4 }),
+  )
+  .map(([level, digits, lasts]) => {
+    const ends = [2, 4, 6, 9].slice(0, level);
+    ends.forEach((end, i) => {
+      digits[end - 1] = lasts[i]!;
+    });
+    return digits.slice(0, ends.at(-1)).join('').padEnd(9, '0');
   });
 
 describe('KATO hierarchy', () => {
