@@ -147,9 +147,8 @@ export async function restore(
     }
   }
   const input = fs.createReadStream(file).pipe(createGunzip());
-  const lines = readline
-    .createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
-    [Symbol.asyncIterator]();
+  const reader = readline.createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = reader[Symbol.asyncIterator]();
   let header: Header;
   try {
     const first = await lines.next();
