@@ -21,6 +21,8 @@ export interface Config {
   checkpointIntervalMs: number;
   shutdownTimeoutMs: number;
   poolSize: number;
+  /** Base64 of 32 bytes that seal TOTP secrets at rest (TIRKEU_SECRET_KEY). */
+  secretKey: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -72,6 +74,7 @@ export function loadConfig(env: Env = process.env): Config {
     checkpointIntervalMs: integer(env, 'TIRKEU_CHECKPOINT_INTERVAL_MS', 10_000, 100, 86_400_000),
     shutdownTimeoutMs: integer(env, 'TIRKEU_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     poolSize: integer(env, 'TIRKEU_DB_POOL', 10, 1, 500),
+    secretKey: env.TIRKEU_SECRET_KEY || undefined,
   };
 }
 
@@ -80,5 +83,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     databaseUrl: config.databaseUrl?.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@'),
+    secretKey: config.secretKey ? '***' : undefined,
   };
 }

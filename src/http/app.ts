@@ -9,13 +9,20 @@ import Fastify, {
   LogController,
   type RawServerDefault,
 } from 'fastify';
+import { loadRoles, type RoleCatalogue } from '../access/roles.ts';
+import { resolveSecretKey } from '../access/secret-key.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
 import type { Db } from '../core/db/types.ts';
 import { AppError } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { sendProblem, toProblem } from './problem.ts';
+import { registerAuthentication } from './authenticate.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerRecordRoutes } from './routes/records.ts';
+import { registerUserRoutes } from './routes/users.ts';
 import { registerPlaceRoutes } from './routes/places.ts';
 
 /** What every route handler may use; modules get their dependencies from here, never from globals. */
@@ -24,6 +31,12 @@ export interface AppDeps {
   config: Config;
   clock: Clock;
   logger: FastifyBaseLogger | false;
+}
+
+/** What routes get besides AppDeps: the pack's roles and the key that seals TOTP secrets. */
+export interface RouteDeps extends AppDeps {
+  roles: RoleCatalogue;
+  secretKey: Buffer;
 }
 
 export type App = FastifyInstance<
@@ -49,7 +62,8 @@ const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 /** Routes that plugins add (the API reference pages) are public documentation. */
 const pluginRoutePrefixes = ['/api/docs'];
 
-export async function buildApp(deps: AppDeps): Promise<App> {
+export async function buildApp(appDeps: AppDeps): Promise<App> {
+  const deps: RouteDeps = { ...appDeps, roles: loadRoles(appDeps.config.pack), secretKey: resolveSecretKey(appDeps.config) };
   const app = Fastify({
     loggerInstance: deps.logger || undefined,
     logger: deps.logger ? undefined : false,
@@ -145,7 +159,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
+  await registerAuthentication(app, deps);
   registerHealthRoutes(app, deps);
+  registerAuthRoutes(app, deps);
+  registerUserRoutes(app, deps);
+  registerAuditRoutes(app, deps);
+  registerRecordRoutes(app, deps);
   registerPlaceRoutes(app, deps);
   return app;
 }

@@ -1,9 +1,8 @@
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config.ts';
 import { AppError } from '../../src/core/errors.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { openTestApp, type TestApp } from '../support/app.ts';
+import { openTestApp, type TestApp, testConfig } from '../support/app.ts';
 
 let t: TestApp;
 
@@ -108,7 +107,7 @@ describe('the HTTP app', () => {
   });
 
   it('refuses to register a route that declares no scope', async () => {
-    const fresh = await buildApp({ db: t.db, config: loadConfig({}), clock: t.clock, logger: false });
+    const fresh = await buildApp({ db: t.db, config: testConfig(), clock: t.clock, logger: false });
     expect(() => fresh.get('/test/unguarded', async () => 'open')).toThrow(/declares no scope/);
     await fresh.close();
   });

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.ts';
-import { loadConfig } from '../../src/core/config.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { testConfig } from '../support/app.ts';
 import { openTestDb } from '../support/db.ts';
 
 describe('graceful shutdown', () => {
@@ -10,7 +10,7 @@ describe('graceful shutdown', () => {
     const db = await openTestDb();
     const app = await buildApp({
       db,
-      config: loadConfig({}),
+      config: testConfig(),
       clock: fixedClock('2026-01-01T00:00:00Z'),
       logger: false,
     });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { fixedClock } from '../../src/core/clock.ts';
 import { loadConfig } from '../../src/core/config.ts';
 import type { Db } from '../../src/core/db/types.ts';
@@ -11,11 +12,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** A configuration for tests: nothing read from the real environment, a throwaway secret key. */
+export function testConfig(env: Record<string, string> = {}) {
+  return loadConfig({ TIRKEU_DATA_DIR: '/nonexistent', TIRKEU_SECRET_KEY: randomBytes(32).toString('base64'), ...env });
+}
+
 /** The real app on a fresh test database, driven with app.inject(). */
 export async function openTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await openTestDb();
   const clock = fixedClock('2026-03-02T06:00:00Z');
-  const config = loadConfig({ TIRKEU_DATA_DIR: '/nonexistent', ...env });
+  const config = testConfig(env);
   const app = await buildApp({ db, config, clock, logger: false });
   return {
     app,

@@ -1,0 +1,30 @@
+/**
+ * Every permission the code checks. Roles (country-pack data) are named sets of these; a route
+ * or use case names the one it needs. Adding a scope here is how a new permission comes to exist.
+ */
+export const scopes = [
+  'birth.notify',
+  'birth.declare',
+  'birth.validate',
+  'birth.register',
+  'certificate.issue',
+  'correction.approve',
+  'record.read',
+  'statistics.read',
+  'protection.case.read',
+  'protection.case.write',
+  'protection.bid.decide',
+  'benefits.ledger.read',
+  'user.manage',
+  'audit.read',
+  'system.admin',
+] as const;
+
+export type Scope = (typeof scopes)[number];
+
+/** What a route may declare: a scope, 'public' (anyone), or 'signed-in' (any authenticated actor). */
+export type RouteScope = Scope | 'public' | 'signed-in';
+
+export function isScope(value: string): value is Scope {
+  return (scopes as readonly string[]).includes(value);
+}

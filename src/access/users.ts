@@ -1,0 +1,154 @@
+import type { Queryable, Tx } from '../core/db/types.ts';
+import { AppError } from '../core/errors.ts';
+import { isUuid, uuidv7 } from '../core/ids.ts';
+import type { RequestContext } from './audit.ts';
+import { hashPassword } from './passwords.ts';
+import { checkPassword } from './password-rules.ts';
+import { assertKnownRoles, type RoleCatalogue } from './roles.ts';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  officeId: string | null;
+  jurisdiction: string | null;
+  roles: string[];
+  passwordMustChange: boolean;
+  totpEnabled: boolean;
+  active: boolean;
+  createdAt: Date;
+}
+
+/** The credential columns, read only by sign-in. */
+export interface UserCredentials extends User {
+  passwordHash: string;
+  totpSecret: string | null;
+  totpLastStep: number | null;
+  failedSignIns: number;
+  lockedUntil: Date | null;
+}
+
+const userColumns = `id, username, display_name AS "displayName", office_id AS "officeId", jurisdiction, roles,
+  password_must_change AS "passwordMustChange", totp_enabled AS "totpEnabled", active, created_at AS "createdAt"`;
+
+const credentialColumns = `${userColumns}, password_hash AS "passwordHash", totp_secret AS "totpSecret",
+  totp_last_step AS "totpLastStep", failed_sign_ins AS "failedSignIns", locked_until AS "lockedUntil"`;
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  officeId?: string | null;
+  jurisdiction: string | null;
+  roles: string[];
+  password: string;
+  /** False only for demo users whose documented passwords are meant to be used as they are. */
+  mustChangePassword?: boolean;
+}
+
+const usernamePattern = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+
+export function checkUsername(username: string): void {
+  if (!usernamePattern.test(username)) {
+    throw new AppError('validation_failed', 'a username is 3–64 characters: lower-case letters, digits, dot, dash or underscore', {
+      field: 'username',
+    });
+  }
+}
+
+export function checkJurisdiction(jurisdiction: string | null): void {
+  if (jurisdiction !== null && !/^\d{9}$/.test(jurisdiction)) {
+    throw new AppError('validation_failed', 'jurisdiction is a 9-digit KATO code, or null for the whole country', {
+      field: 'jurisdiction',
+    });
+  }
+}
+
+export async function createUser(tx: Tx, roles: RoleCatalogue, input: NewUser, ctx: RequestContext): Promise<User> {
+  checkUsername(input.username);
+  checkJurisdiction(input.jurisdiction);
+  assertKnownRoles(roles, input.roles);
+  checkPassword(input.password, { username: input.username });
+  const passwordHash = await hashPassword(input.password);
+  const now = ctx.clock.now();
+  const { rows } = await tx.query<User>(
+    `INSERT INTO users (id, username, display_name, office_id, jurisdiction, roles, password_hash, password_must_change, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+     ON CONFLICT ((lower(username))) DO NOTHING
+     RETURNING ${userColumns}`,
+    [uuidv7(now.getTime()), input.username, input.displayName, input.officeId ?? null, input.jurisdiction, input.roles, passwordHash, input.mustChangePassword ?? true, now],
+  );
+  if (!rows[0]) throw new AppError('conflict', `the username ${input.username} is taken`, { field: 'username' });
+  return rows[0];
+}
+
+export async function findUserByUsername(db: Queryable, username: string): Promise<UserCredentials | undefined> {
+  const { rows } = await db.query<UserCredentials>(`SELECT ${credentialColumns} FROM users WHERE lower(username) = lower($1)`, [username]);
+  return rows[0];
+}
+
+export async function findUserCredentials(db: Queryable, id: string): Promise<UserCredentials | undefined> {
+  const { rows } = await db.query<UserCredentials>(`SELECT ${credentialColumns} FROM users WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+export async function findUser(db: Queryable, id: string): Promise<User | undefined> {
+  if (!isUuid(id)) return undefined;
+  const { rows } = await db.query<User>(`SELECT ${userColumns} FROM users WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+export async function getUser(db: Queryable, id: string): Promise<User> {
+  const user = await findUser(db, id);
+  if (!user) throw new AppError('not_found', 'no such user', { field: 'id' });
+  return user;
+}
+
+export async function listUsers(db: Queryable, q: { after?: string; limit: number; active?: boolean }): Promise<User[]> {
+  const { rows } = await db.query<User>(
+    `SELECT ${userColumns} FROM users WHERE ($1::text IS NULL OR lower(username) > lower($1)) AND ($2::boolean IS NULL OR active = $2)
+     ORDER BY lower(username) LIMIT $3`,
+    [q.after ?? null, q.active ?? null, q.limit],
+  );
+  return rows;
+}
+
+/** A deactivated user keeps every row of history; only signing in and acting stop. */
+export async function deactivateUser(tx: Tx, id: string, ctx: RequestContext): Promise<User> {
+  const { rows } = await tx.query<User>(
+    `UPDATE users SET active = false, deactivated_at = $2, updated_at = $2 WHERE id = $1 RETURNING ${userColumns}`,
+    [id, ctx.clock.now()],
+  );
+  if (!rows[0]) throw new AppError('not_found', 'no such user', { field: 'id' });
+  await tx.query('UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [id, ctx.clock.now()]);
+  return rows[0];
+}
+
+export async function setRoles(tx: Tx, catalogue: RoleCatalogue, id: string, roleIds: string[], ctx: RequestContext): Promise<User> {
+  assertKnownRoles(catalogue, roleIds);
+  const { rows } = await tx.query<User>(
+    `UPDATE users SET roles = $2, updated_at = $3 WHERE id = $1 RETURNING ${userColumns}`,
+    [id, roleIds, ctx.clock.now()],
+  );
+  if (!rows[0]) throw new AppError('not_found', 'no such user', { field: 'id' });
+  return rows[0];
+}
+
+/** Sets a new password. An administrator's reset forces a change at next sign-in and ends every session. */
+export async function setPassword(
+  tx: Tx,
+  user: Pick<User, 'id' | 'username'>,
+  password: string,
+  options: { mustChange: boolean },
+  ctx: RequestContext,
+): Promise<void> {
+  checkPassword(password, { username: user.username });
+  const now = ctx.clock.now();
+  await tx.query(
+    `UPDATE users SET password_hash = $2, password_must_change = $3, password_changed_at = $4, failed_sign_ins = 0,
+       locked_until = NULL, updated_at = $4 WHERE id = $1`,
+    [user.id, await hashPassword(password), options.mustChange, now],
+  );
+  if (options.mustChange) {
+    await tx.query('UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [user.id, now]);
+  }
+}
