@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { benchAccess } from './access.ts';
 import { benchPlaces } from './places.ts';
 import { benchRecords } from './records.ts';
 
@@ -9,6 +10,7 @@ import { benchRecords } from './records.ts';
 const benches: Record<string, () => Promise<void>> = {
   records: () => benchRecords(),
   places: () => benchPlaces(),
+  access: () => benchAccess(),
 };
 
 const wanted = process.argv.slice(2);

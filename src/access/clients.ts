@@ -7,6 +7,8 @@ import type { Actor } from './policy.ts';
 import { isScope, type Scope } from './scopes.ts';
 import { hashToken, newToken } from './sessions.ts';
 import { checkJurisdiction } from './users.ts';
+import { isWithin } from '../places/hierarchy.ts';
+import { findFacility } from '../places/store.ts';
 
 /** Bearer tokens are short-lived: a leaked one is useless within minutes. */
 export const tokenLifetimeSeconds = 900;
@@ -43,6 +45,13 @@ export async function createClient(tx: Tx, input: NewClient, ctx: RequestContext
     throw new AppError('validation_failed', unknown.length ? `unknown scopes: ${unknown.join(', ')}` : 'a client needs at least one scope', { field: 'scopes' });
   }
   checkJurisdiction(input.jurisdiction);
+  if (input.facilityId != null) {
+    const facility = await findFacility(tx, input.facilityId);
+    if (!facility) throw new AppError('validation_failed', `no health facility ${input.facilityId}`, { field: 'facilityId', hint: 'see GET /api/v1/facilities' });
+    if (input.jurisdiction !== null && !isWithin(input.jurisdiction, facility.kato)) {
+      throw new AppError('validation_failed', `facility ${facility.id} lies outside the client's jurisdiction`, { field: 'facilityId' });
+    }
+  }
   const now = ctx.clock.now();
   const { rows } = await tx.query<ApiClient>(
     `INSERT INTO api_clients (id, name, scopes, jurisdiction, facility_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)
@@ -83,6 +92,11 @@ export async function rotateSecret(tx: Tx, clientId: string, ctx: RequestContext
 export async function listClients(db: Queryable): Promise<ApiClient[]> {
   const { rows } = await db.query<ApiClient>(`SELECT ${clientColumns} FROM api_clients ORDER BY id`);
   return rows;
+}
+
+export async function findClient(db: Queryable, id: string): Promise<ApiClient | undefined> {
+  const { rows } = await db.query<ApiClient>(`SELECT ${clientColumns} FROM api_clients WHERE id = $1`, [id]);
+  return rows[0];
 }
 
 const invalidClient = () =>

@@ -4,9 +4,11 @@ import { AppError } from '../core/errors.ts';
 /**
  * Password hashing with scrypt. The stored string names its parameters, so they can be raised
  * later and old hashes still verify (and needsRehash says which to upgrade at next sign-in).
- * N = 2^15, r = 8 costs about 50–100 ms on a 2-core server: slow for a guesser, fine for a person.
+ * Tuned by `npm run bench access` on the 2-core reference server to about 50–100 ms: N = 2^15 took
+ * ~160–200 ms there (its 32 MiB leave the CPU cache), N = 2^14 alone ~30 ms, so N = 2^14 with two
+ * sequential passes (p = 2, 16 MiB each).
  */
-export const scryptParams = { N: 2 ** 15, r: 8, p: 1 } as const;
+export const scryptParams = { N: 2 ** 14, r: 8, p: 2 } as const;
 const keyLength = 32;
 const maxLength = 256;
 

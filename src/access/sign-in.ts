@@ -15,6 +15,8 @@ export interface AccessDeps {
   roles: RoleCatalogue;
   /** Key that seals TOTP secrets at rest (TIRKEU_SECRET_KEY). */
   secretKey: Buffer;
+  /** TIRKEU_DEMO: demo users may keep their documented passwords. */
+  demoMode: boolean;
 }
 
 /** The same answer for a wrong username and a wrong password, so neither can be probed. */
@@ -28,8 +30,13 @@ const locked = (until: Date) =>
   });
 
 /** The stage a user reaches once the password is accepted. */
-export function nextStage(user: Pick<UserCredentials, 'passwordMustChange' | 'totpEnabled' | 'roles'>, roles: RoleCatalogue): SessionStage {
-  if (user.passwordMustChange) return 'pending_password';
+export function nextStage(
+  user: Pick<UserCredentials, 'passwordMustChange' | 'totpEnabled' | 'roles' | 'demo'>,
+  roles: RoleCatalogue,
+  demoMode: boolean,
+): SessionStage {
+  // A documented demo password is public knowledge: outside demo mode it is as good as none.
+  if (user.passwordMustChange || (user.demo && !demoMode)) return 'pending_password';
   if (user.totpEnabled) return 'pending_totp';
   if (needsSecondFactor(roles, user.roles)) return 'pending_enrolment';
   return 'active';
@@ -94,7 +101,7 @@ export async function signIn(deps: AccessDeps, input: { username: string; passwo
   return deps.db.transaction(async (tx) => {
     await tx.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1', [user.id]);
     if (ctx.clientAddress) await tx.query('DELETE FROM sign_in_throttle WHERE key = $1', [`address:${ctx.clientAddress}`]);
-    const stage = nextStage(user, deps.roles);
+    const stage = nextStage(user, deps.roles, deps.demoMode);
     const created = await createSession(tx, user.id, stage, ctx);
     await audit(tx, ctx, { actor: { kind: 'anonymous', id: user.id }, event: 'sign_in', outcome: 'success', targetType: 'user', targetId: user.id, details: { stage } });
     return created;
@@ -202,7 +209,7 @@ export async function changeOwnPassword(
   }
   return deps.db.transaction(async (tx) => {
     await setPassword(tx, user, input.newPassword, { mustChange: false }, ctx);
-    const stage = session.stage === 'active' ? 'active' : nextStage({ ...user, passwordMustChange: false }, deps.roles);
+    const stage = session.stage === 'active' ? 'active' : nextStage({ ...user, passwordMustChange: false, demo: false }, deps.roles, deps.demoMode);
     await advanceSession(tx, session, stage, ctx.clock.now());
     await audit(tx, ctx, { actor: { kind: 'anonymous', id: user.id }, event: 'password_change', outcome: 'success', targetType: 'user', targetId: user.id });
     return stage;

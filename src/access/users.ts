@@ -2,6 +2,7 @@ import type { Queryable, Tx } from '../core/db/types.ts';
 import { AppError } from '../core/errors.ts';
 import { isUuid, uuidv7 } from '../core/ids.ts';
 import type { RequestContext } from './audit.ts';
+import { findOffice } from '../places/store.ts';
 import { hashPassword } from './passwords.ts';
 import { checkPassword } from './password-rules.ts';
 import { assertKnownRoles, type RoleCatalogue } from './roles.ts';
@@ -26,13 +27,15 @@ export interface UserCredentials extends User {
   totpLastStep: number | null;
   failedSignIns: number;
   lockedUntil: Date | null;
+  /** Created by seed --demo with a documented password: outside demo mode it must be changed. */
+  demo: boolean;
 }
 
 const userColumns = `id, username, display_name AS "displayName", office_id AS "officeId", jurisdiction, roles,
   password_must_change AS "passwordMustChange", totp_enabled AS "totpEnabled", active, created_at AS "createdAt"`;
 
 const credentialColumns = `${userColumns}, password_hash AS "passwordHash", totp_secret AS "totpSecret",
-  totp_last_step AS "totpLastStep", failed_sign_ins AS "failedSignIns", locked_until AS "lockedUntil"`;
+  totp_last_step AS "totpLastStep", failed_sign_ins AS "failedSignIns", locked_until AS "lockedUntil", demo`;
 
 export interface NewUser {
   username: string;
@@ -43,6 +46,7 @@ export interface NewUser {
   password: string;
   /** False only for demo users whose documented passwords are meant to be used as they are. */
   mustChangePassword?: boolean;
+  demo?: boolean;
 }
 
 const usernamePattern = /^[a-z0-9][a-z0-9._-]{2,63}$/;
@@ -68,14 +72,17 @@ export async function createUser(tx: Tx, roles: RoleCatalogue, input: NewUser, c
   checkJurisdiction(input.jurisdiction);
   assertKnownRoles(roles, input.roles);
   checkPassword(input.password, { username: input.username });
+  if (input.officeId && !(await findOffice(tx, input.officeId))) {
+    throw new AppError('validation_failed', `no registry office ${input.officeId}`, { field: 'officeId', hint: 'see GET /api/v1/offices' });
+  }
   const passwordHash = await hashPassword(input.password);
   const now = ctx.clock.now();
   const { rows } = await tx.query<User>(
-    `INSERT INTO users (id, username, display_name, office_id, jurisdiction, roles, password_hash, password_must_change, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+    `INSERT INTO users (id, username, display_name, office_id, jurisdiction, roles, password_hash, password_must_change, created_at, updated_at, demo)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)
      ON CONFLICT ((lower(username))) DO NOTHING
      RETURNING ${userColumns}`,
-    [uuidv7(now.getTime()), input.username, input.displayName, input.officeId ?? null, input.jurisdiction, input.roles, passwordHash, input.mustChangePassword ?? true, now],
+    [uuidv7(now.getTime()), input.username, input.displayName, input.officeId ?? null, input.jurisdiction, input.roles, passwordHash, input.mustChangePassword ?? true, now, input.demo ?? false],
   );
   if (!rows[0]) throw new AppError('conflict', `the username ${input.username} is taken`, { field: 'username' });
   return rows[0];
@@ -145,7 +152,7 @@ export async function setPassword(
   const now = ctx.clock.now();
   await tx.query(
     `UPDATE users SET password_hash = $2, password_must_change = $3, password_changed_at = $4, failed_sign_ins = 0,
-       locked_until = NULL, updated_at = $4 WHERE id = $1`,
+       locked_until = NULL, demo = false, updated_at = $4 WHERE id = $1`,
     [user.id, await hashPassword(password), options.mustChange, now],
   );
   if (options.mustChange) {

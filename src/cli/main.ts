@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAccess } from './commands/access.ts';
 import { registerBackup } from './commands/backup.ts';
 import { registerDb } from './commands/db.ts';
 import { registerLog } from './commands/log.ts';
@@ -21,5 +22,6 @@ registerLog(program);
 registerPack(program);
 registerBackup(program);
 registerSeed(program);
+registerAccess(program);
 
 program.parseAsync(process.argv).catch(reportFailure);

@@ -23,6 +23,8 @@ export interface Config {
   poolSize: number;
   /** Base64 of 32 bytes that seal TOTP secrets at rest (TIRKEU_SECRET_KEY). */
   secretKey: string | undefined;
+  /** Demo mode (TIRKEU_DEMO): demo users may keep their documented passwords. Never in production. */
+  demo: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -75,6 +77,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, 'TIRKEU_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     poolSize: integer(env, 'TIRKEU_DB_POOL', 10, 1, 500),
     secretKey: env.TIRKEU_SECRET_KEY || undefined,
+    demo: flag(env, 'TIRKEU_DEMO', false),
   };
 }
 

@@ -47,7 +47,18 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
+/** A route as the policy sees it: what the access matrix test enumerates. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  scope: string;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route the app serves (HEAD twins and the API reference pages left out), with its scope. */
+    routeScopes: RouteEntry[];
+  }
   interface FastifyContextConfig {
     /**
      * The permission a route needs: 'public' or a scope name. Every route must declare one; the
@@ -79,15 +90,19 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array' } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const routeScopes: RouteEntry[] = [];
+  app.decorate('routeScopes', routeScopes);
   app.addHook('onRoute', (route) => {
     const url = route.url;
-    if (pluginRoutePrefixes.some((prefix) => url.startsWith(prefix))) {
-      route.config = { ...(route.config ?? {}), scope: 'public' };
-    }
+    const documentation = pluginRoutePrefixes.some((prefix) => url.startsWith(prefix));
+    if (documentation) route.config = { ...(route.config ?? {}), scope: 'public' };
     if (!route.config?.scope) {
       throw new Error(
         `route ${route.method} ${url} declares no scope (config.scope): every route goes through the policy`,
       );
+    }
+    for (const method of [route.method].flat()) {
+      if (!documentation && method !== 'HEAD') routeScopes.push({ method, url, scope: route.config.scope });
     }
   });
 

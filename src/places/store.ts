@@ -232,13 +232,18 @@ export async function findOffice(db: Queryable, id: string): Promise<Office | un
   return (await queryOffices(db, 'id = $1', [id]))[0];
 }
 
-export async function listFacilities(db: Queryable, within?: string): Promise<Facility[]> {
+export function listFacilities(db: Queryable, within?: string): Promise<Facility[]> {
+  return queryFacilities(db, '$1::text IS NULL OR kato LIKE $1', [within ? `${significantPrefix(within)}%` : null]);
+}
+
+export async function findFacility(db: Queryable, id: string): Promise<Facility | undefined> {
+  return (await queryFacilities(db, 'id = $1', [id]))[0];
+}
+
+async function queryFacilities(db: Queryable, where: string, params: unknown[]): Promise<Facility[]> {
   const { rows } = await db.query<
     Omit<Facility, 'name'> & { name_kk: string; name_ru: string; name_en: string }
-  >(
-    `SELECT id, kind, kato, name_kk, name_ru, name_en FROM health_facilities WHERE $1::text IS NULL OR kato LIKE $1 ORDER BY id`,
-    [within ? `${significantPrefix(within)}%` : null],
-  );
+  >(`SELECT id, kind, kato, name_kk, name_ru, name_en FROM health_facilities WHERE ${where} ORDER BY id`, params);
   return rows.map(({ name_kk, name_ru, name_en, ...f }) => ({
     ...f,
     name: { kk: name_kk, ru: name_ru, en: name_en },

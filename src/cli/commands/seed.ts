@@ -1,4 +1,9 @@
 import type { Command } from 'commander';
+import { generate } from 'otplib';
+import { demoPassword, demoTotpSecret, seedDemo } from '../../access/demo.ts';
+import { loadRoles } from '../../access/roles.ts';
+import { resolveSecretKey } from '../../access/secret-key.ts';
+import { systemClock } from '../../core/clock.ts';
 import { loadPack } from '../../places/pack.ts';
 import { loadPackIntoDb } from '../../places/store.ts';
 import { withDb } from '../context.ts';
@@ -6,8 +11,8 @@ import { withDb } from '../context.ts';
 export function registerSeed(program: Command): void {
   program
     .command('seed')
-    .description('load the country pack, and with --demo a small living registry to explore')
-    .option('--demo', 'also create demo data')
+    .description('load the country pack, and with --demo one demo user per role and a demo hospital client')
+    .option('--demo', 'also create demo data (see the README: demo passwords work as they are only with TIRKEU_DEMO=1)')
     .action((options: { demo?: boolean }) =>
       withDb(
         async (db, config) => {
@@ -16,13 +21,22 @@ export function registerSeed(program: Command): void {
           process.stdout.write(
             `country pack ${config.pack}: ${pack.places.length} places, ${pack.offices.length} offices, ${pack.facilities.length} facilities\n`,
           );
-          if (options.demo) {
-            process.stdout.write(
-              'demo records and demo users arrive with the birth registration and access modules (issues 3 and 4); the pack is loaded\n',
-            );
+          if (!options.demo) return;
+          const seed = await seedDemo(db, loadRoles(config.pack), resolveSecretKey(config), { clock: systemClock, clientAddress: 'cli', requestId: null });
+          process.stdout.write(`demo users (password "${demoPassword}"):\n`);
+          for (const u of seed.users) {
+            process.stdout.write(`  ${u.username.padEnd(30)} ${(u.jurisdiction ?? 'national').padEnd(10)}${u.secondFactor ? ' second factor: TOTP secret ' + demoTotpSecret : ''}\n`);
           }
+          if (seed.client) process.stdout.write(`demo API client ${seed.client.id}, secret (shown once): ${seed.client.secret}\n`);
+          if (!config.demo) process.stdout.write('TIRKEU_DEMO is not set: each demo user must choose a new password at first sign-in\n');
         },
         { migrate: true },
       ),
     );
+  program
+    .command('demo-code')
+    .description("print the current TOTP code of the demo users' published secret (demo users only)")
+    .action(async () => {
+      process.stdout.write(`${await generate({ secret: demoTotpSecret })}\n`);
+    });
 }

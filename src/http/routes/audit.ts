@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { queryAudit } from '../../access/audit.ts';
+import { authorize } from '../../access/policy.ts';
 import type { App, RouteDeps } from '../app.ts';
 
 const AuditLineView = Type.Object({
@@ -37,6 +38,8 @@ export function registerAuditRoutes(app: App, deps: RouteDeps): void {
       },
     },
     async (request) => {
+      // Audit lines span every place: only a national reader may see them.
+      authorize(request.actor, 'audit.read', { jurisdiction: null });
       const q = request.query;
       const lines = await queryAudit(deps.db, {
         ...q,

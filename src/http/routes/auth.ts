@@ -31,7 +31,7 @@ function pendingSession(request: FastifyRequest): Session {
 const tags = ['sign-in'];
 
 export function registerAuthRoutes(app: App, deps: RouteDeps): void {
-  const access: AccessDeps = { db: deps.db, roles: deps.roles, secretKey: deps.secretKey };
+  const access: AccessDeps = { db: deps.db, roles: deps.roles, secretKey: deps.secretKey, demoMode: deps.config.demo };
 
   app.post(
     '/api/v1/auth/sign-in',

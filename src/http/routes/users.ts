@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
-import { audit } from '../../access/audit.ts';
-import { createClient, listClients, rotateSecret } from '../../access/clients.ts';
+import { addClient, addUser, changeRoles, deactivate, resetPassword, rotateClientSecret } from '../../access/administration.ts';
+import { findClient, listClients } from '../../access/clients.ts';
 import { type Actor, authorize, can } from '../../access/policy.ts';
 import { scopes } from '../../access/scopes.ts';
-import { createUser, deactivateUser, findUser, listUsers, setPassword, setRoles, type User } from '../../access/users.ts';
+import { findUser, listUsers, type User } from '../../access/users.ts';
 import { AppError } from '../../core/errors.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { requestContext } from '../authenticate.ts';
@@ -85,12 +85,7 @@ export function registerUserRoutes(app: App, deps: RouteDeps): void {
     },
     async (request, reply) => {
       authorize(request.actor, 'user.manage', { jurisdiction: request.body.jurisdiction });
-      const ctx = requestContext(request, deps);
-      const user = await deps.db.transaction(async (tx) => {
-        const created = await createUser(tx, deps.roles, request.body, ctx);
-        await audit(tx, ctx, { actor: request.actor!, event: 'user_created', outcome: 'success', targetType: 'user', targetId: created.id, details: { roles: created.roles } });
-        return created;
-      });
+      const user = await addUser(deps.db, deps.roles, request.body, requestContext(request, deps), request.actor);
       return reply.status(201).send(view(user));
     },
   );
@@ -115,14 +110,7 @@ export function registerUserRoutes(app: App, deps: RouteDeps): void {
     },
     async (request) => {
       const before = await managed(deps, request.actor, request.params.id);
-      const ctx = requestContext(request, deps);
-      return view(
-        await deps.db.transaction(async (tx) => {
-          const user = await setRoles(tx, deps.roles, before.id, request.body.roles, ctx);
-          await audit(tx, ctx, { actor: request.actor!, event: 'roles_changed', outcome: 'success', targetType: 'user', targetId: user.id, details: { from: before.roles, to: user.roles } });
-          return user;
-        }),
-      );
+      return view(await changeRoles(deps.db, deps.roles, before, request.body.roles, requestContext(request, deps), request.actor!));
     },
   );
 
@@ -134,14 +122,7 @@ export function registerUserRoutes(app: App, deps: RouteDeps): void {
     },
     async (request) => {
       const target = await managed(deps, request.actor, request.params.id);
-      const ctx = requestContext(request, deps);
-      return view(
-        await deps.db.transaction(async (tx) => {
-          const user = await deactivateUser(tx, target.id, ctx);
-          await audit(tx, ctx, { actor: request.actor!, event: 'user_deactivated', outcome: 'success', targetType: 'user', targetId: user.id });
-          return user;
-        }),
-      );
+      return view(await deactivate(deps.db, target, requestContext(request, deps), request.actor!));
     },
   );
 
@@ -159,11 +140,7 @@ export function registerUserRoutes(app: App, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const target = await managed(deps, request.actor, request.params.id);
-      const ctx = requestContext(request, deps);
-      await deps.db.transaction(async (tx) => {
-        await setPassword(tx, target, request.body.password, { mustChange: true }, ctx);
-        await audit(tx, ctx, { actor: request.actor!, event: 'password_reset', outcome: 'success', targetType: 'user', targetId: target.id });
-      });
+      await resetPassword(deps.db, target, request.body.password, requestContext(request, deps), request.actor!);
       return reply.status(204).send(null);
     },
   );
@@ -180,7 +157,9 @@ export function registerUserRoutes(app: App, deps: RouteDeps): void {
   app.get(
     '/api/v1/clients',
     { config: { scope: 'system.admin' }, schema: { tags, summary: 'API clients', response: { 200: Type.Object({ items: Type.Array(ClientView) }) } } },
-    async () => ({ items: await listClients(deps.db) }),
+    async (request) => ({
+      items: (await listClients(deps.db)).filter((c) => can(request.actor, 'system.admin', { jurisdiction: c.jurisdiction }).allowed),
+    }),
   );
 
   app.post(
@@ -201,13 +180,8 @@ export function registerUserRoutes(app: App, deps: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      const ctx = requestContext(request, deps);
-      const created = await deps.db.transaction(async (tx) => {
-        const result = await createClient(tx, request.body, ctx);
-        await audit(tx, ctx, { actor: request.actor!, event: 'client_created', outcome: 'success', targetType: 'client', targetId: result.client.id });
-        return result;
-      });
-      return reply.status(201).send(created);
+      authorize(request.actor, 'system.admin', { jurisdiction: request.body.jurisdiction });
+      return reply.status(201).send(await addClient(deps.db, request.body, requestContext(request, deps), request.actor));
     },
   );
 
@@ -223,12 +197,10 @@ export function registerUserRoutes(app: App, deps: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      const ctx = requestContext(request, deps);
-      const secret = await deps.db.transaction(async (tx) => {
-        const s = await rotateSecret(tx, request.params.id, ctx);
-        await audit(tx, ctx, { actor: request.actor!, event: 'client_secret_rotated', outcome: 'success', targetType: 'client', targetId: request.params.id });
-        return s;
-      });
+      const client = await findClient(deps.db, request.params.id);
+      authorize(request.actor, 'system.admin', client ? { jurisdiction: client.jurisdiction } : undefined, { existing: true });
+      if (!client) throw new AppError('not_found', 'no such client', { field: 'id' });
+      const secret = await rotateClientSecret(deps.db, client.id, requestContext(request, deps), request.actor!);
       return reply.status(201).send({ secret });
     },
   );

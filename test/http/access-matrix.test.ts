@@ -1,0 +1,189 @@
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../../src/access/clients.ts';
+import { loadRoles } from '../../src/access/roles.ts';
+import type { RouteScope, Scope } from '../../src/access/scopes.ts';
+import { createSession } from '../../src/access/sessions.ts';
+import { createUser } from '../../src/access/users.ts';
+import { createRecord } from '../../src/core/action-log/record-store.ts';
+import { loadPack } from '../../src/places/pack.ts';
+import { loadPackIntoDb } from '../../src/places/store.ts';
+import { openTestApp, type TestApp } from '../support/app.ts';
+import { noteRecord } from '../support/note-record.ts';
+
+/**
+ * Every role × every route × a target inside / outside the caller's jurisdiction. The callers all
+ * sit in Astana (71…); "outside" targets are in Almaty (75…). The table below must name every
+ * registered route: a route added without a row here fails the first test.
+ */
+const astana = '710000000';
+const almaty = '750000000';
+
+interface World {
+  record: { inside: string; outside: string };
+  user: { inside: string; outside: string };
+  client: { inside: string; outside: string };
+  unique(): string;
+}
+
+interface Row {
+  /** The request a caller makes; `inside` says whether its target lies in the caller's jurisdiction. */
+  request(world: World, inside: boolean): InjectOptions;
+  /** The status of an allowed request inside the jurisdiction. */
+  ok: number;
+  /**
+   * How a target outside the jurisdiction answers: 404 for an existing thing (its existence is not
+   * revealed), 403 for a place named in the request; 'same' where the route has no jurisdiction.
+   */
+  outside: 404 | 403 | 'same';
+}
+
+const get = (url: string): InjectOptions => ({ method: 'GET', url });
+const post = (url: string, payload?: object): InjectOptions => ({ method: 'POST', url, payload });
+const side = (w: World, inside: boolean, key: 'record' | 'user' | 'client') => (inside ? w[key].inside : w[key].outside);
+const place = (inside: boolean) => (inside ? astana : almaty);
+
+const routes: Record<string, Row> = {
+  'GET /healthz': { request: () => get('/healthz'), ok: 200, outside: 'same' },
+  'GET /readyz': { request: () => get('/readyz'), ok: 200, outside: 'same' },
+  'GET /api/v1/places': { request: () => get('/api/v1/places?q=ast'), ok: 200, outside: 'same' },
+  'GET /api/v1/places/:kato': { request: (_w, i) => get(`/api/v1/places/${place(i)}`), ok: 200, outside: 'same' },
+  'GET /api/v1/places/:kato/children': { request: (_w, i) => get(`/api/v1/places/${place(i)}/children`), ok: 200, outside: 'same' },
+  'GET /api/v1/offices': { request: () => get('/api/v1/offices'), ok: 200, outside: 'same' },
+  'GET /api/v1/facilities': { request: () => get('/api/v1/facilities'), ok: 200, outside: 'same' },
+  // Sign-in steps are public: each answers for the session it is given (here an active one), not for a role.
+  'POST /api/v1/auth/sign-in': { request: () => post('/api/v1/auth/sign-in', { username: 'nobody.here', password: 'x' }), ok: 401, outside: 'same' },
+  'POST /api/v1/auth/second-factor': { request: () => post('/api/v1/auth/second-factor', { code: '000000' }), ok: 409, outside: 'same' },
+  // A signed-in user may enrol a second factor even where the role does not demand one.
+  'POST /api/v1/auth/totp/enrol': { request: () => post('/api/v1/auth/totp/enrol'), ok: 200, outside: 'same' },
+  'POST /api/v1/auth/totp/confirm': { request: () => post('/api/v1/auth/totp/confirm', { code: '000000' }), ok: 400, outside: 'same' },
+  'POST /api/v1/auth/password': {
+    request: () => post('/api/v1/auth/password', { currentPassword: 'wrong password', newPassword: 'steppe horses run at dawn' }),
+    ok: 400,
+    outside: 'same',
+  },
+  'POST /api/v1/auth/sign-out': { request: () => post('/api/v1/auth/sign-out'), ok: 204, outside: 'same' },
+  'POST /api/v1/auth/sign-out-everywhere': { request: () => post('/api/v1/auth/sign-out-everywhere'), ok: 200, outside: 'same' },
+  'GET /api/v1/auth/me': { request: () => get('/api/v1/auth/me'), ok: 200, outside: 'same' },
+  'POST /api/v1/oauth/token': {
+    request: () => post('/api/v1/oauth/token', { grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'x' }),
+    ok: 401,
+    outside: 'same',
+  },
+  'GET /api/v1/users': { request: () => get('/api/v1/users'), ok: 200, outside: 'same' },
+  'POST /api/v1/users': {
+    request: (w, i) =>
+      post('/api/v1/users', { username: `new.${w.unique()}`, displayName: 'New', jurisdiction: place(i), roles: ['registration_agent'], password: 'a long enough first password' }),
+    ok: 201,
+    outside: 403,
+  },
+  'GET /api/v1/users/:id': { request: (w, i) => get(`/api/v1/users/${side(w, i, 'user')}`), ok: 200, outside: 404 },
+  'PUT /api/v1/users/:id/roles': {
+    request: (w, i) => ({ method: 'PUT', url: `/api/v1/users/${side(w, i, 'user')}/roles`, payload: { roles: ['registration_agent'] } }),
+    ok: 200,
+    outside: 404,
+  },
+  'POST /api/v1/users/:id/deactivate': { request: (w, i) => post(`/api/v1/users/${side(w, i, 'user')}/deactivate`), ok: 200, outside: 404 },
+  'POST /api/v1/users/:id/password': {
+    request: (w, i) => post(`/api/v1/users/${side(w, i, 'user')}/password`, { password: 'a temporary password for you' }),
+    ok: 204,
+    outside: 404,
+  },
+  'GET /api/v1/audit': { request: () => get('/api/v1/audit'), ok: 403, outside: 'same' },
+  'GET /api/v1/clients': { request: () => get('/api/v1/clients'), ok: 200, outside: 'same' },
+  'POST /api/v1/clients': {
+    request: (w, i) => post('/api/v1/clients', { id: `c-${w.unique()}`, name: 'A hospital', scopes: ['birth.notify'], jurisdiction: place(i) }),
+    ok: 201,
+    outside: 403,
+  },
+  'POST /api/v1/clients/:id/secrets': { request: (w, i) => post(`/api/v1/clients/${side(w, i, 'client')}/secrets`), ok: 201, outside: 404 },
+  'GET /api/v1/records/:id': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}`), ok: 200, outside: 404 },
+  'GET /api/v1/records/:id/actions': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}/actions`), ok: 200, outside: 404 },
+};
+
+let t: TestApp;
+let world: World;
+const roleUsers = new Map<string, string>();
+const roles = loadRoles('kz');
+const ctx = () => ({ clock: t.clock, clientAddress: null, requestId: null });
+
+beforeAll(async () => {
+  t = await openTestApp();
+  await loadPackIntoDb(t.db, loadPack('kz'));
+  let n = 0;
+  const note = async (jurisdiction: string) =>
+    (await t.db.transaction((tx) => createRecord(tx, noteRecord, { type: 'OPEN', actor: 'system', payload: { jurisdiction, text: 'x' } }, { clock: t.clock }))).record.id;
+  const user = async (username: string, jurisdiction: string, roleIds: string[]) =>
+    (await t.db.transaction((tx) => createUser(tx, roles, { username, displayName: username, jurisdiction, roles: roleIds, password: 'matrix test password one' }, ctx()))).id;
+  const client = async (id: string, jurisdiction: string) =>
+    (await t.db.transaction((tx) => createClient(tx, { id, name: id, scopes: ['birth.notify'], jurisdiction }, ctx()))).client.id;
+  world = {
+    record: { inside: await note('711300000'), outside: await note('751300000') },
+    user: { inside: await user('target.astana', '711300000', ['statistician']), outside: await user('target.almaty', almaty, ['statistician']) },
+    client: { inside: await client('client-astana', astana), outside: await client('client-almaty', almaty) },
+    unique: () => `m${++n}`,
+  };
+  for (const role of roles.keys()) roleUsers.set(role, await user(`m.${role}`, astana, [role]));
+});
+afterAll(() => t.close());
+
+async function asRole(role: string, options: InjectOptions) {
+  const session = await t.db.transaction((tx) => createSession(tx, roleUsers.get(role)!, 'active', ctx()));
+  return t.app.inject({ ...options, headers: { cookie: `tirkeu_session=${session.token}`, 'x-csrf-token': session.csrfToken } });
+}
+
+function allowed(role: string, scope: RouteScope): boolean {
+  if (scope === 'public' || scope === 'signed-in') return true;
+  return roles.get(role)!.scopes.includes(scope as Scope);
+}
+
+describe('the access matrix', () => {
+  it('has a row for every registered route, and every route declares a scope', () => {
+    const registered = t.app.routeScopes.map((r) => `${r.method} ${r.url}`).sort();
+    expect(registered).toEqual(Object.keys(routes).sort());
+  });
+
+  it('refuses every non-public route to an anonymous caller with 401', async () => {
+    for (const route of t.app.routeScopes.filter((r) => r.scope !== 'public')) {
+      const res = await t.app.inject(routes[`${route.method} ${route.url}`]!.request(world, true));
+      expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+  });
+
+  for (const role of roles.keys()) {
+    it(`answers ${role} as its scopes and jurisdiction say, on every route`, async () => {
+      const failures: string[] = [];
+      for (const route of t.app.routeScopes) {
+        const key = `${route.method} ${route.url}`;
+        const row = routes[key]!;
+        for (const inside of [true, false]) {
+          const expected = !allowed(role, route.scope as RouteScope) ? 403 : inside || row.outside === 'same' ? row.ok : row.outside;
+          const res = await asRole(role, row.request(world, inside));
+          if (res.statusCode !== expected) failures.push(`${key} ${inside ? 'inside' : 'outside'}: ${res.statusCode}, expected ${expected}: ${res.body.slice(0, 160)}`);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+  }
+
+  it('lets a national user (no jurisdiction) reach Almaty and Astana alike', async () => {
+    const id = await t.db.transaction(async (tx) =>
+      (await createUser(tx, roles, { username: 'national.one', displayName: 'N', jurisdiction: null, roles: ['national_registrar', 'system_admin'], password: 'matrix test password one' }, ctx())).id,
+    );
+    const session = await t.db.transaction((tx) => createSession(tx, id, 'active', ctx()));
+    const headers = { cookie: `tirkeu_session=${session.token}` };
+    for (const recordId of [world.record.inside, world.record.outside]) {
+      expect((await t.app.inject({ method: 'GET', url: `/api/v1/records/${recordId}`, headers })).statusCode).toBe(200);
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/audit', headers })).statusCode).toBe(200);
+  });
+
+  it('never tells an outsider whether a record exists: an Almaty record and a missing one answer alike', async () => {
+    const outside = await asRole('office_registrar', get(`/api/v1/records/${world.record.outside}`));
+    const missing = await asRole('office_registrar', get('/api/v1/records/01900000-0000-7000-8000-000000000000'));
+    expect(outside.statusCode).toBe(404);
+    expect(missing.statusCode).toBe(404);
+    expect(outside.json().detail).toBe(missing.json().detail);
+  });
+});
