@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAccess } from './commands/access.ts';
 import { registerBackup } from './commands/backup.ts';
+import { registerBirths } from './commands/births.ts';
 import { registerDb } from './commands/db.ts';
 import { registerLog } from './commands/log.ts';
 import { registerPack } from './commands/pack.ts';
@@ -23,5 +24,6 @@ registerPack(program);
 registerBackup(program);
 registerSeed(program);
 registerAccess(program);
+registerBirths(program);
 
 program.parseAsync(process.argv).catch(reportFailure);
