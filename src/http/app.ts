@@ -10,6 +10,8 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import { loadRoles, type RoleCatalogue } from '../access/roles.ts';
+import { parseBirthRules } from '../births/rules.ts';
+import { loadPack } from '../places/pack.ts';
 import { resolveSecretKey } from '../access/secret-key.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
@@ -21,6 +23,7 @@ import { registerAuthentication } from './authenticate.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerBirthRoutes } from './routes/births.ts';
 import { registerRecordRoutes } from './routes/records.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerPlaceRoutes } from './routes/places.ts';
@@ -181,5 +184,7 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
   registerAuditRoutes(app, deps);
   registerRecordRoutes(app, deps);
   registerPlaceRoutes(app, deps);
+  const pack = loadPack(deps.config.pack);
+  registerBirthRoutes(app, { db: deps.db, clock: deps.clock, rules: parseBirthRules(pack.settings), timeZone: pack.settings.timeZone });
   return app;
 }

@@ -94,6 +94,8 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   const hidden = status >= 500 && appError.code !== 'unavailable';
   const { field, hint, ...extensions } = appError.details;
   return {
+    // Extensions first: the RFC 9457 members below must never be overridden by an error's details.
+    ...(hidden ? {} : { ...extensions, field, hint }),
     type: problemType(appError.code),
     title: titleOf[appError.code],
     status,
@@ -104,7 +106,6 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
     instance: request.url.split('?')[0] ?? request.url,
     code: appError.code,
     requestId: request.id,
-    ...(hidden ? {} : { ...extensions, field, hint }),
   };
 }
 

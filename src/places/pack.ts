@@ -49,6 +49,9 @@ export interface PackSettings {
   >;
   identityNumber: Record<string, unknown>;
   naming: Record<string, unknown>;
+  /** Evidence per legal path and citizenship rules: parsed by the births module (births/rules.ts). */
+  birthRegistration?: Record<string, unknown>;
+  citizenshipAtBirth?: Record<string, unknown>;
 }
 
 export interface CountryPack {

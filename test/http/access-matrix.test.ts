@@ -9,6 +9,7 @@ import { createRecord } from '../../src/core/action-log/record-store.ts';
 import { loadPack } from '../../src/places/pack.ts';
 import { loadPackIntoDb } from '../../src/places/store.ts';
 import { openTestApp, type TestApp } from '../support/app.ts';
+import { birthDeps, facilityDeclaration, makeBirth } from '../support/births.ts';
 import { noteRecord } from '../support/note-record.ts';
 
 /**
@@ -21,6 +22,8 @@ const almaty = '750000000';
 
 interface World {
   record: { inside: string; outside: string };
+  /** A fresh birth record at the Astana or Almaty facility, declared or validated. */
+  birth(inside: boolean, validated?: boolean): Promise<string>;
   user: { inside: string; outside: string };
   client: { inside: string; outside: string };
   unique(): string;
@@ -28,7 +31,7 @@ interface World {
 
 interface Row {
   /** The request a caller makes; `inside` says whether its target lies in the caller's jurisdiction. */
-  request(world: World, inside: boolean): InjectOptions;
+  request(world: World, inside: boolean): InjectOptions | Promise<InjectOptions>;
   /** The status of an allowed request inside the jurisdiction. */
   ok: number;
   /**
@@ -42,6 +45,7 @@ const get = (url: string): InjectOptions => ({ method: 'GET', url });
 const post = (url: string, payload?: object): InjectOptions => ({ method: 'POST', url, payload });
 const side = (w: World, inside: boolean, key: 'record' | 'user' | 'client') => (inside ? w[key].inside : w[key].outside);
 const place = (inside: boolean) => (inside ? astana : almaty);
+const facility = (inside: boolean) => (inside ? 'kz-hf-71-001' : 'kz-hf-75-001');
 
 const routes: Record<string, Row> = {
   'GET /healthz': { request: () => get('/healthz'), ok: 200, outside: 'same' },
@@ -97,6 +101,22 @@ const routes: Record<string, Row> = {
     outside: 403,
   },
   'POST /api/v1/clients/:id/secrets': { request: (w, i) => post(`/api/v1/clients/${side(w, i, 'client')}/secrets`), ok: 201, outside: 404 },
+  'POST /api/v1/births/notifications': {
+    request: (_w, i) => post('/api/v1/births/notifications', { facilityId: facility(i), child: { dateOfBirth: '2026-03-01', plurality: 1, birthOrder: 1 } }),
+    ok: 201,
+    outside: 403,
+  },
+  'POST /api/v1/births': { request: (_w, i) => post('/api/v1/births', facilityDeclaration(facility(i))), ok: 201, outside: 403 },
+  'PUT /api/v1/births/:id/declaration': {
+    request: async (w, i) => ({ method: 'PUT', url: `/api/v1/births/${await w.birth(i)}/declaration`, payload: facilityDeclaration(facility(i)) }),
+    ok: 200,
+    outside: 404,
+  },
+  'POST /api/v1/births/:id/validate': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/validate`), ok: 200, outside: 404 },
+  'POST /api/v1/births/:id/request-update': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/request-update`, { reason: 'check the name' }), ok: 200, outside: 404 },
+  'POST /api/v1/births/:id/archive': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/archive`, { reason: 'duplicate' }), ok: 200, outside: 404 },
+  'POST /api/v1/births/:id/register': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i, true)}/register`), ok: 200, outside: 404 },
+  'GET /api/v1/births/gap': { request: () => get('/api/v1/births/gap'), ok: 200, outside: 'same' },
   'GET /api/v1/records/:id': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}`), ok: 200, outside: 404 },
   'GET /api/v1/records/:id/actions': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}/actions`), ok: 200, outside: 404 },
 };
@@ -114,7 +134,7 @@ beforeAll(async () => {
   const note = async (jurisdiction: string) =>
     (await t.db.transaction((tx) => createRecord(tx, noteRecord, { type: 'OPEN', actor: 'system', payload: { jurisdiction, text: 'x' } }, { clock: t.clock }))).record.id;
   const user = async (username: string, jurisdiction: string, roleIds: string[]) =>
-    (await t.db.transaction((tx) => createUser(tx, roles, { username, displayName: username, jurisdiction, roles: roleIds, password: 'matrix test password one' }, ctx()))).id;
+    (await t.db.transaction((tx) => createUser(tx, roles, { username, displayName: username, jurisdiction, officeId: 'kz-rgo-71-01', roles: roleIds, password: 'matrix test password one' }, ctx()))).id;
   const client = async (id: string, jurisdiction: string) =>
     (await t.db.transaction((tx) => createClient(tx, { id, name: id, scopes: ['birth.notify'], jurisdiction }, ctx()))).client.id;
   world = {
@@ -122,6 +142,7 @@ beforeAll(async () => {
     user: { inside: await user('target.astana', '711300000', ['statistician']), outside: await user('target.almaty', almaty, ['statistician']) },
     client: { inside: await client('client-astana', astana), outside: await client('client-almaty', almaty) },
     unique: () => `m${++n}`,
+    birth: (inside, validated = false) => makeBirth(birthDeps(t.db, t.clock), facility(inside), validated),
   };
   for (const role of roles.keys()) roleUsers.set(role, await user(`m.${role}`, astana, [role]));
 });
@@ -145,7 +166,7 @@ describe('the access matrix', () => {
 
   it('refuses every non-public route to an anonymous caller with 401', async () => {
     for (const route of t.app.routeScopes.filter((r) => r.scope !== 'public')) {
-      const res = await t.app.inject(routes[`${route.method} ${route.url}`]!.request(world, true));
+      const res = await t.app.inject(await routes[`${route.method} ${route.url}`]!.request(world, true));
       expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
@@ -159,7 +180,7 @@ describe('the access matrix', () => {
         const row = routes[key]!;
         for (const inside of [true, false]) {
           const expected = !allowed(role, route.scope as RouteScope) ? 403 : inside || row.outside === 'same' ? row.ok : row.outside;
-          const res = await asRole(role, row.request(world, inside));
+          const res = await asRole(role, await row.request(world, inside));
           if (res.statusCode !== expected) failures.push(`${key} ${inside ? 'inside' : 'outside'}: ${res.statusCode}, expected ${expected}: ${res.body.slice(0, 160)}`);
         }
       }

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { sealCheckpoints } from '../../core/action-log/checkpoint.ts';
 import { verifyLog } from '../../core/action-log/verify.ts';
 import { systemClock } from '../../core/clock.ts';
+// verify-log replays every record type it knows: each module's record definition must be loaded.
+import '../../births/record.ts';
 import { withDb } from '../context.ts';
 import { progressBar } from '../progress.ts';
 

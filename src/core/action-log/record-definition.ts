@@ -65,7 +65,7 @@ export function assertAllowed<S extends Json>(
         ? `${action} cannot create a ${definition.type} record`
         : `${action} is not allowed on a ${definition.type} record in status ${status}`,
       {
-        status,
+        currentStatus: status,
         action,
         allowed: [...allowed],
         hint: allowed.length ? `allowed now: ${allowed.join(', ')}` : undefined,

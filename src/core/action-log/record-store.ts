@@ -40,6 +40,11 @@ export interface NewAction {
   officeId?: string | null;
   reason?: string | null;
   payload: Json;
+  /**
+   * What the caller asked for, when the payload also carries what the server decided (an
+   * allocated number): a retry is recognised by the request, not by a fresh allocation.
+   */
+  request?: Json;
 }
 
 export interface WriteOptions {
@@ -207,7 +212,7 @@ function requestHashOf(
       action: input.type,
       reason: input.reason ?? null,
       officeId: input.officeId ?? null,
-      payload: input.payload,
+      payload: input.request ?? input.payload,
       expectedVersion: expectedVersion ?? null,
     }),
   );

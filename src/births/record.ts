@@ -1,0 +1,144 @@
+import type { Json } from '../core/action-log/hashing.ts';
+import { type ActionFacts, registerRecordType } from '../core/action-log/record-definition.ts';
+import type { Declaration, Notification } from './declaration.ts';
+import type { CitizenshipAtBirth, Timeliness } from './rules.ts';
+
+/**
+ * The birth record on the action log. The reducer is pure: everything an action decides (the act
+ * number, the IIN, timeliness, citizenship) is computed by the use case and carried in the action's
+ * payload, so replaying the log always gives the same record.
+ */
+export type BirthStatus = 'NOTIFIED' | 'DECLARED' | 'REQUIRES_UPDATE' | 'VALIDATED' | 'REGISTERED' | 'CORRECTION_REQUESTED' | 'ARCHIVED' | 'REVOKED';
+
+export interface Registration {
+  number: string;
+  iin: string;
+  officeId: string;
+  registeredOn: string;
+  timeliness: Timeliness;
+  citizenship: CitizenshipAtBirth;
+}
+
+export interface BirthState {
+  status: BirthStatus;
+  jurisdiction: string;
+  officeId: string | null;
+  facilityId: string | null;
+  notification: Notification | null;
+  notifiedAt: string | null;
+  declaration: Declaration | null;
+  /** Document requirements not yet met (each a list of types of which one would do). */
+  missingDocuments: string[][];
+  registration: Registration | null;
+  assignedTo: string | null;
+  /** Why it was last sent back, archived or revoked. */
+  lastReason: string | null;
+  corrections: { requestedBy: string; at: string; reason: string; changes: Json; outcome: 'pending' | 'approved' | 'rejected' }[];
+}
+
+/** Action payloads, one per action type. */
+export type BirthPayload =
+  | { type: 'NOTIFY'; notification: Notification; jurisdiction: string }
+  | { type: 'DECLARE'; declaration: Declaration; jurisdiction: string; missingDocuments: string[][] }
+  | { type: 'VALIDATE' }
+  | { type: 'REQUEST_UPDATE' }
+  | { type: 'REGISTER'; registration: Registration }
+  | { type: 'ARCHIVE' }
+  | { type: 'ASSIGN'; userId: string }
+  | { type: 'UNASSIGN' }
+  | { type: 'REQUEST_CORRECTION'; changes: Json }
+  | { type: 'APPROVE_CORRECTION'; declaration: Declaration }
+  | { type: 'REJECT_CORRECTION' }
+  | { type: 'REVOKE' };
+
+const assignment = ['ASSIGN', 'UNASSIGN'];
+
+export const birthRecord = registerRecordType<BirthState & Json>({
+  type: 'birth',
+  transitions: {
+    '(new)': ['NOTIFY', 'DECLARE'],
+    NOTIFIED: ['DECLARE', 'ARCHIVE', ...assignment],
+    DECLARED: ['DECLARE', 'VALIDATE', 'REQUEST_UPDATE', 'ARCHIVE', ...assignment],
+    REQUIRES_UPDATE: ['DECLARE', 'ARCHIVE', ...assignment],
+    VALIDATED: ['REGISTER', 'REQUEST_UPDATE', ...assignment],
+    REGISTERED: ['REQUEST_CORRECTION', 'REVOKE', ...assignment],
+    CORRECTION_REQUESTED: ['APPROVE_CORRECTION', 'REJECT_CORRECTION', ...assignment],
+    ARCHIVED: [],
+    REVOKED: [],
+  },
+  reduce(state, action: ActionFacts) {
+    const p = action.payload as unknown as BirthPayload;
+    const at = action.at.toISOString();
+    if (!state) {
+      const empty: BirthState = {
+        status: 'NOTIFIED',
+        jurisdiction: '',
+        officeId: action.officeId,
+        facilityId: null,
+        notification: null,
+        notifiedAt: null,
+        declaration: null,
+        missingDocuments: [],
+        registration: null,
+        assignedTo: null,
+        lastReason: null,
+        corrections: [],
+      };
+      return reduceBirth(empty, p, action, at) as BirthState & Json;
+    }
+    return reduceBirth(state as BirthState, p, action, at) as BirthState & Json;
+  },
+  status: (state) => state.status,
+  keys: (state) => ({
+    jurisdiction: state.jurisdiction,
+    officeId: state.registration?.officeId ?? state.officeId,
+    number: state.registration?.number ?? null,
+    subjectId: state.registration?.iin ?? null,
+  }),
+});
+
+function reduceBirth(state: BirthState, p: BirthPayload, action: ActionFacts, at: string): BirthState {
+  switch (p.type) {
+    case 'NOTIFY':
+      return { ...state, status: 'NOTIFIED', jurisdiction: p.jurisdiction, facilityId: p.notification.facilityId, notification: p.notification, notifiedAt: at };
+    case 'DECLARE':
+      return {
+        ...state,
+        status: 'DECLARED',
+        jurisdiction: p.jurisdiction,
+        officeId: action.officeId ?? state.officeId,
+        facilityId: p.declaration.child.placeOfBirth.facilityId ?? state.facilityId,
+        declaration: p.declaration,
+        missingDocuments: p.missingDocuments,
+        lastReason: null,
+      };
+    case 'VALIDATE':
+      return { ...state, status: 'VALIDATED' };
+    case 'REQUEST_UPDATE':
+      return { ...state, status: 'REQUIRES_UPDATE', lastReason: action.reason };
+    case 'REGISTER':
+      return { ...state, status: 'REGISTERED', registration: p.registration, missingDocuments: [], assignedTo: null };
+    case 'ARCHIVE':
+      return { ...state, status: 'ARCHIVED', lastReason: action.reason, assignedTo: null };
+    case 'ASSIGN':
+      return { ...state, assignedTo: p.userId };
+    case 'UNASSIGN':
+      return { ...state, assignedTo: null };
+    case 'REQUEST_CORRECTION':
+      return {
+        ...state,
+        status: 'CORRECTION_REQUESTED',
+        corrections: [...state.corrections, { requestedBy: action.actor, at, reason: action.reason ?? '', changes: p.changes, outcome: 'pending' }],
+      };
+    case 'APPROVE_CORRECTION':
+      return { ...state, status: 'REGISTERED', declaration: p.declaration, corrections: settle(state, 'approved') };
+    case 'REJECT_CORRECTION':
+      return { ...state, status: 'REGISTERED', corrections: settle(state, 'rejected'), lastReason: action.reason };
+    case 'REVOKE':
+      return { ...state, status: 'REVOKED', lastReason: action.reason };
+  }
+}
+
+function settle(state: BirthState, outcome: 'approved' | 'rejected'): BirthState['corrections'] {
+  return state.corrections.map((c, i) => (i === state.corrections.length - 1 ? { ...c, outcome } : c));
+}

@@ -1,0 +1,229 @@
+import { type Actor, authorize } from '../access/policy.ts';
+import type { Scope } from '../access/scopes.ts';
+import { appendAction, createRecord, findRecord, type RecordRow, type WriteResult } from '../core/action-log/record-store.ts';
+import type { Json } from '../core/action-log/hashing.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Db, Queryable, Tx } from '../core/db/types.ts';
+import { AppError } from '../core/errors.ts';
+import { isUuid } from '../core/ids.ts';
+import { enqueue } from '../core/jobs/outbox.ts';
+import { significantPrefix } from '../places/hierarchy.ts';
+import { findFacility, findPlace } from '../places/store.ts';
+import { allocateActNumber, allocateIin } from './allocation.ts';
+import type { Declaration, Notification } from './declaration.ts';
+import { type BirthPayload, type BirthState, birthRecord } from './record.ts';
+import { type BirthRules, checkDeclaration, citizenshipAtBirth, missingDocuments, timelinessOf } from './rules.ts';
+
+/**
+ * The birth registration use cases. Each is one transaction: permission (can, through authorize),
+ * rules, allocation, the action, and the outbox event that tells the rest of the system.
+ */
+export interface BirthDeps {
+  db: Db;
+  clock: Clock;
+  rules: BirthRules;
+  timeZone: string;
+}
+
+export interface WriteContext {
+  actor: Actor | undefined;
+  idempotencyKey?: string;
+  /** The version the caller last saw; a different current version is a 409. */
+  expectedVersion?: number;
+}
+
+export type BirthRow = RecordRow<BirthState & Json>;
+
+/** Today's date where the registry is (the pack's time zone), as YYYY-MM-DD. */
+export function localDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+function actorId(actor: Actor): string {
+  return actor.kind === 'system' ? 'system' : `${actor.kind}:${actor.id}`;
+}
+
+function officeOf(actor: Actor): string | null {
+  return actor.kind === 'user' ? actor.officeId : null;
+}
+
+async function emit(tx: Tx, deps: BirthDeps, event: string, result: WriteResult<BirthState & Json>): Promise<void> {
+  if (result.replayed) return;
+  await enqueue(tx, { kind: `birth.${event}`, payload: { recordId: result.record.id, status: result.record.status, version: result.record.version } }, deps.clock);
+}
+
+/** A birth record the actor may act on with `scope`, locked for the rest of the transaction; 404 otherwise. */
+async function lockBirth(tx: Tx, id: string, actor: Actor | undefined, scope: Scope): Promise<BirthRow> {
+  const { rows } = isUuid(id) ? await tx.query<{ id: string }>("SELECT id FROM records WHERE id = $1 AND type = 'birth' FOR UPDATE", [id]) : { rows: [] };
+  const record = rows[0] ? await findRecord<BirthState & Json>(tx, id) : undefined;
+  authorize(actor, scope, record ? { jurisdiction: record.jurisdiction, facilityId: record.data.facilityId } : undefined, { existing: true });
+  if (!record) throw new AppError('not_found', 'no such birth record', { field: 'id' });
+  return record;
+}
+
+/** Where a birth belongs: the facility's place, or the stated place, which must exist. */
+async function placeOfBirth(db: Queryable, declaration: Declaration): Promise<{ kato: string; facilityId: string | null }> {
+  const place = declaration.child.placeOfBirth;
+  if (place.type === 'facility') {
+    const facility = await findFacility(db, place.facilityId!);
+    if (!facility) throw new AppError('validation_failed', `no health facility ${place.facilityId}`, { field: 'child.placeOfBirth.facilityId', hint: 'see GET /api/v1/facilities' });
+    return { kato: facility.kato, facilityId: facility.id };
+  }
+  if (!place.kato) throw new AppError('validation_failed', 'a birth abroad is registered at the office of the parents’ residence: give its place code', { field: 'child.placeOfBirth.kato' });
+  if (!(await findPlace(db, place.kato))) throw new AppError('validation_failed', `no place with KATO code ${place.kato}`, { field: 'child.placeOfBirth.kato', hint: 'search places with GET /api/v1/places?q=' });
+  return { kato: place.kato, facilityId: null };
+}
+
+/** A health facility (its API client or clerk) reports a birth: a NOTIFIED record to chase. */
+export async function notifyBirth(deps: BirthDeps, notification: Notification, w: WriteContext): Promise<BirthRow> {
+  return deps.db.transaction(async (tx) => {
+    const facility = await findFacility(tx, notification.facilityId);
+    if (!facility) throw new AppError('validation_failed', `no health facility ${notification.facilityId}`, { field: 'facilityId', hint: 'see GET /api/v1/facilities' });
+    authorize(w.actor, 'birth.notify', { jurisdiction: facility.kato, facilityId: facility.id });
+    const today = localDate(deps.clock.now(), deps.timeZone);
+    if (notification.child.dateOfBirth > today) throw new AppError('validation_failed', 'the date of birth is in the future', { field: 'child.dateOfBirth' });
+    if (notification.child.birthOrder > notification.child.plurality) {
+      throw new AppError('validation_failed', 'birth order is more than the plurality', { field: 'child.birthOrder' });
+    }
+    const payload: BirthPayload = { type: 'NOTIFY', notification, jurisdiction: facility.kato };
+    const result = await createRecord(tx, birthRecord, { type: 'NOTIFY', actor: actorId(w.actor), officeId: null, payload: payload as unknown as Json }, { clock: deps.clock, idempotencyKey: w.idempotencyKey });
+    await emit(tx, deps, 'notified', result);
+    return result.record;
+  });
+}
+
+export interface DeclareResult {
+  record: BirthRow;
+  warnings: string[];
+}
+
+/** A declaration: a new record, or the full facts for a notified record or one sent back for update. */
+export async function declareBirth(deps: BirthDeps, declaration: Declaration, w: WriteContext & { recordId?: string }): Promise<DeclareResult> {
+  return deps.db.transaction(async (tx) => {
+    const existing = w.recordId ? await lockBirth(tx, w.recordId, w.actor, 'birth.declare') : undefined;
+    const today = localDate(deps.clock.now(), deps.timeZone);
+    const warnings = checkDeclaration(declaration, today, deps.rules);
+    const place = await placeOfBirth(tx, declaration);
+    authorize(w.actor, 'birth.declare', { jurisdiction: place.kato });
+    const timeliness = timelinessOf(declaration.child.dateOfBirth, today, deps.rules);
+    const payload: BirthPayload = { type: 'DECLARE', declaration, jurisdiction: place.kato, missingDocuments: missingDocuments(declaration, timeliness, deps.rules) };
+    const input = { type: 'DECLARE', actor: actorId(w.actor), officeId: officeOf(w.actor), payload: payload as unknown as Json };
+    const options = { clock: deps.clock, idempotencyKey: w.idempotencyKey, expectedVersion: w.expectedVersion };
+    const result = existing ? await appendAction(tx, birthRecord, existing.id, input, options) : await createRecord(tx, birthRecord, input, options);
+    await emit(tx, deps, 'declared', result);
+    return { record: result.record, warnings };
+  });
+}
+
+/** A simple state change with an optional or required reason (validate, send back, archive). */
+async function change(deps: BirthDeps, id: string, type: 'VALIDATE' | 'REQUEST_UPDATE' | 'ARCHIVE', scope: Scope, w: WriteContext & { reason?: string }): Promise<BirthRow> {
+  return deps.db.transaction(async (tx) => {
+    const record = await lockBirth(tx, id, w.actor, scope);
+    if (type !== 'VALIDATE' && !w.reason?.trim()) throw new AppError('validation_failed', 'say why', { field: 'reason' });
+    if (type === 'VALIDATE' && record.status === 'DECLARED' && record.data.missingDocuments.length) {
+      throw new AppError('validation_failed', 'documents are still missing for this legal path', {
+        field: 'declaration.documents',
+        missing: record.data.missingDocuments,
+        hint: 'add one document of each listed kind to the declaration, then validate',
+      });
+    }
+    const result = await appendAction(
+      tx,
+      birthRecord,
+      record.id,
+      { type, actor: actorId(w.actor!), officeId: officeOf(w.actor!), reason: w.reason ?? null, payload: { type } },
+      { clock: deps.clock, idempotencyKey: w.idempotencyKey, expectedVersion: w.expectedVersion },
+    );
+    await emit(tx, deps, { VALIDATE: 'validated', REQUEST_UPDATE: 'update_requested', ARCHIVE: 'archived' }[type], result);
+    return result.record;
+  });
+}
+
+export const validateBirth = (deps: BirthDeps, id: string, w: WriteContext) => change(deps, id, 'VALIDATE', 'birth.validate', w);
+export const requestBirthUpdate = (deps: BirthDeps, id: string, w: WriteContext & { reason?: string }) => change(deps, id, 'REQUEST_UPDATE', 'birth.validate', w);
+export const archiveBirth = (deps: BirthDeps, id: string, w: WriteContext & { reason?: string }) => change(deps, id, 'ARCHIVE', 'birth.validate', w);
+
+/**
+ * Registration: in one transaction, the act number of the registrar's office, the child's IIN,
+ * the timeliness category and the citizenship at birth. A concurrent second registration waits for
+ * the record lock and then finds the record registered (409); a retry with the same key replays.
+ */
+export async function registerBirth(deps: BirthDeps, id: string, w: WriteContext): Promise<BirthRow> {
+  return deps.db.transaction(async (tx) => {
+    const record = await lockBirth(tx, id, w.actor, 'birth.register');
+    const actor = w.actor!;
+    const input = { type: 'REGISTER', actor: actorId(actor), officeId: officeOf(actor), request: { type: 'REGISTER' } };
+    const options = { clock: deps.clock, idempotencyKey: w.idempotencyKey, expectedVersion: w.expectedVersion };
+    if (record.status !== 'VALIDATED' || !record.data.declaration) {
+      // Nothing to allocate: this is a retry (replayed from its key) or an action not allowed now (409).
+      const result = await appendAction(tx, birthRecord, record.id, { ...input, payload: { type: 'REGISTER' } }, options);
+      return result.record;
+    }
+    const declaration = record.data.declaration;
+    const now = deps.clock.now();
+    const today = localDate(now, deps.timeZone);
+    checkDeclaration(declaration, today, deps.rules);
+    const timeliness = timelinessOf(declaration.child.dateOfBirth, today, deps.rules);
+    const missing = missingDocuments(declaration, timeliness, deps.rules);
+    if (missing.length) {
+      throw new AppError('validation_failed', `a ${timeliness} registration needs more documents`, {
+        field: 'declaration.documents',
+        missing,
+        hint: 'send the declaration back for update with the missing documents',
+      });
+    }
+    const officeId = officeOf(actor) ?? record.officeId;
+    if (!officeId) throw new AppError('validation_failed', 'registration needs a registry office: your account has none', { field: 'officeId', hint: 'ask an administrator to set your office' });
+    const registration = {
+      number: await allocateActNumber(tx, officeId, Number(today.slice(0, 4))),
+      iin: await allocateIin(tx, { dateOfBirth: declaration.child.dateOfBirth, sex: declaration.child.sex, recordId: record.id, at: now }, deps.rules.iin),
+      officeId,
+      registeredOn: today,
+      timeliness,
+      citizenship: citizenshipAtBirth(declaration, deps.rules.citizenship),
+    };
+    const payload: BirthPayload = { type: 'REGISTER', registration };
+    const result = await appendAction(tx, birthRecord, record.id, { ...input, payload: payload as unknown as Json }, options);
+    await emit(tx, deps, 'registered', result);
+    return result.record;
+  });
+}
+
+export interface GapEntry {
+  id: string;
+  facilityId: string | null;
+  jurisdiction: string;
+  dateOfBirth: string;
+  ageDays: number;
+  notifiedAt: string;
+  overdue: boolean;
+}
+
+/**
+ * "The gap": births a facility notified that nobody has declared yet, oldest first, inside the
+ * reader's jurisdiction (and under `within`, when given). What registrars work through.
+ */
+export async function listGap(deps: BirthDeps, actor: Actor | undefined, q: { within?: string; limit: number }): Promise<GapEntry[]> {
+  authorize(actor, 'record.read');
+  const scope = actor.kind === 'system' ? null : actor.jurisdiction;
+  const prefixes = [scope, q.within ?? null].filter((p): p is string => p !== null).map((p) => `${significantPrefix(p)}%`);
+  const { rows } = await deps.db.query<{ id: string; jurisdiction: string; data: BirthState }>(
+    `SELECT id, jurisdiction, data FROM records
+     WHERE type = 'birth' AND status = 'NOTIFIED' AND jurisdiction LIKE ALL ($1::text[])
+     ORDER BY data->'notification'->'child'->>'dateOfBirth', id LIMIT $2`,
+    [prefixes.length ? prefixes : ['%'], q.limit],
+  );
+  const today = localDate(deps.clock.now(), deps.timeZone);
+  return rows.map((r) => {
+    const dateOfBirth = r.data.notification!.child.dateOfBirth;
+    return {
+      id: r.id,
+      facilityId: r.data.facilityId,
+      jurisdiction: r.jurisdiction,
+      dateOfBirth,
+      ageDays: Math.round((Date.parse(today) - Date.parse(dateOfBirth)) / 86_400_000),
+      notifiedAt: r.data.notifiedAt!,
+      overdue: timelinessOf(dateOfBirth, today, deps.rules) !== 'current',
+    };
+  });
+}

@@ -1,0 +1,154 @@
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { Declaration, Notification } from '../../births/declaration.ts';
+import {
+  archiveBirth,
+  type BirthDeps,
+  type BirthRow,
+  declareBirth,
+  listGap,
+  notifyBirth,
+  registerBirth,
+  requestBirthUpdate,
+  validateBirth,
+} from '../../births/workflow.ts';
+import { AppError } from '../../core/errors.ts';
+import type { App } from '../app.ts';
+
+const tags = ['births'];
+const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const Change = Type.Object({
+  version: Type.Optional(Type.Integer({ minimum: 1, description: 'the version you last saw; 409 if it changed since' })),
+  reason: Type.Optional(Type.String({ maxLength: 1000 })),
+});
+const BirthView = Type.Object({
+  id: Type.String(),
+  status: Type.String(),
+  version: Type.Integer(),
+  jurisdiction: Type.String(),
+  number: Type.Union([Type.String(), Type.Null()]),
+  iin: Type.Union([Type.String(), Type.Null()]),
+  data: Type.Unknown(),
+  warnings: Type.Optional(Type.Array(Type.String())),
+});
+
+function view(record: BirthRow, warnings?: string[]) {
+  return { id: record.id, status: record.status, version: record.version, jurisdiction: record.jurisdiction, number: record.number, iin: record.subjectId, data: record.data, warnings };
+}
+
+/** The Idempotency-Key header: a client-made id of this submission, so a retry never writes twice. */
+function idempotencyKey(request: FastifyRequest): string | undefined {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !/^[A-Za-z0-9._:-]{8,100}$/.test(key)) {
+    throw new AppError('validation_failed', 'Idempotency-Key must be 8–100 letters, digits or ._:-', { field: 'Idempotency-Key', hint: 'send a UUID' });
+  }
+  return key;
+}
+
+export function registerBirthRoutes(app: App, deps: BirthDeps): void {
+  app.post(
+    '/api/v1/births/notifications',
+    {
+      config: { scope: 'birth.notify' },
+      schema: { tags, summary: 'A health facility notifies a birth (its own facility only)', body: Notification, response: { 201: BirthView } },
+    },
+    async (request, reply) => reply.status(201).send(view(await notifyBirth(deps, request.body, { actor: request.actor, idempotencyKey: idempotencyKey(request) }))),
+  );
+
+  app.post(
+    '/api/v1/births',
+    {
+      config: { scope: 'birth.declare' },
+      schema: { tags, summary: 'Declare a birth: the answer lists documents still missing for its legal path', body: Declaration, response: { 201: BirthView } },
+    },
+    async (request, reply) => {
+      const result = await declareBirth(deps, request.body, { actor: request.actor, idempotencyKey: idempotencyKey(request) });
+      return reply.status(201).send(view(result.record, result.warnings));
+    },
+  );
+
+  app.put(
+    '/api/v1/births/:id/declaration',
+    {
+      config: { scope: 'birth.declare' },
+      schema: {
+        tags,
+        summary: 'Declare a notified birth, or correct a declaration sent back for update',
+        params: Id,
+        querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        body: Declaration,
+        response: { 200: BirthView },
+      },
+    },
+    async (request) => {
+      const result = await declareBirth(deps, request.body, {
+        actor: request.actor,
+        idempotencyKey: idempotencyKey(request),
+        recordId: request.params.id,
+        expectedVersion: request.query.version,
+      });
+      return view(result.record, result.warnings);
+    },
+  );
+
+  const actions = [
+    ['validate', 'birth.validate', 'Validate a declaration: every document its path needs is there', validateBirth],
+    ['request-update', 'birth.validate', 'Send a declaration back for update, saying why', requestBirthUpdate],
+    ['archive', 'birth.validate', 'Archive an abandoned declaration or notification, saying why', archiveBirth],
+    ['register', 'birth.register', 'Register: allocates the act number and the IIN, records timeliness and citizenship at birth', registerBirth],
+  ] as const;
+  for (const [path, scope, summary, useCase] of actions) {
+    app.post(
+      `/api/v1/births/:id/${path}`,
+      {
+        config: { scope },
+        schema: { tags, summary, params: Id, body: Change, response: { 200: BirthView } },
+        // The body is optional: an empty POST means "no version check, no reason".
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
+      },
+      async (request) =>
+        view(
+          await useCase(deps, request.params.id, {
+            actor: request.actor,
+            idempotencyKey: idempotencyKey(request),
+            expectedVersion: request.body.version,
+            reason: request.body.reason,
+          }),
+        ),
+    );
+  }
+
+  app.get(
+    '/api/v1/births/gap',
+    {
+      config: { scope: 'record.read' },
+      schema: {
+        tags,
+        summary: 'Births notified by facilities and not yet declared, oldest first, with the child’s age in days',
+        querystring: Type.Object({
+          within: Type.Optional(Type.String({ pattern: '^[0-9]{9}$' })),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                facilityId: Type.Union([Type.String(), Type.Null()]),
+                jurisdiction: Type.String(),
+                dateOfBirth: Type.String(),
+                ageDays: Type.Integer(),
+                notifiedAt: Type.String(),
+                overdue: Type.Boolean(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({ items: await listGap(deps, request.actor, request.query) }),
+  );
+}

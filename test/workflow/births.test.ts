@@ -1,0 +1,207 @@
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addClient } from '../../src/access/administration.ts';
+import { loadRoles } from '../../src/access/roles.ts';
+import { createSession } from '../../src/access/sessions.ts';
+import { createUser } from '../../src/access/users.ts';
+import { checkIin, parseIinRules } from '../../src/births/iin.ts';
+import { verifyLog } from '../../src/core/action-log/verify.ts';
+import { loadPack } from '../../src/places/pack.ts';
+import { loadPackIntoDb } from '../../src/places/store.ts';
+import { openTestApp, type TestApp } from '../support/app.ts';
+
+let t: TestApp;
+const headers: Record<string, Record<string, string>> = {};
+const iinRules = parseIinRules(loadPack('kz').settings.identityNumber);
+const ctx = () => ({ clock: t.clock, clientAddress: null, requestId: null });
+
+beforeAll(async () => {
+  t = await openTestApp();
+  await loadPackIntoDb(t.db, loadPack('kz'));
+  const people: [string, string, string, string][] = [
+    ['agent', 'registration_agent', '711300000', 'kz-con-71-01'],
+    ['registrar', 'office_registrar', '711300000', 'kz-rgo-71-01'],
+    ['almaty', 'office_registrar', '750000000', 'kz-rgo-75-01'],
+  ];
+  for (const [name, role, jurisdiction, officeId] of people) {
+    const user = await t.db.transaction((tx) =>
+      createUser(tx, loadRoles('kz'), { username: `w.${name}`, displayName: name, jurisdiction, officeId, roles: [role], password: 'workflow test password' }, ctx()),
+    );
+    const session = await t.db.transaction((tx) => createSession(tx, user.id, 'active', ctx()));
+    headers[name] = { cookie: `tirkeu_session=${session.token}`, 'x-csrf-token': session.csrfToken };
+  }
+  const { secret } = await addClient(t.db, { id: 'hospital-71', name: 'H', scopes: ['birth.notify'], jurisdiction: '710000000', facilityId: 'kz-hf-71-001' }, ctx(), { kind: 'system', id: 'test' });
+  const token = await t.app.inject({ method: 'POST', url: '/api/v1/oauth/token', payload: { grant_type: 'client_credentials', client_id: 'hospital-71', client_secret: secret } });
+  headers.hospital = { authorization: `Bearer ${token.json().access_token}` };
+});
+afterAll(() => t.close());
+
+const as = (who: string, options: InjectOptions) => t.app.inject({ ...options, headers: { ...headers[who], ...(options.headers as Record<string, string>) } });
+
+const citizen = { citizenship: 'KZ', legalStatus: 'citizen' } as const;
+const facilityBirth = {
+  path: 'facility_birth',
+  child: { surname: 'Ахметова', givenName: 'Айгерім', nameForm: 'patronymic', patronymic: 'Ерланқызы', sex: 'female', dateOfBirth: '2026-02-28', placeOfBirth: { type: 'facility', facilityId: 'kz-hf-71-001' }, plurality: 1, birthOrder: 1, weightGrams: 3200 },
+  mother: { surname: 'Ахметова', givenName: 'Динара', dateOfBirth: '1995-05-04', iin: '950504400XXX', ...citizen },
+  father: { surname: 'Ахметов', givenName: 'Ерлан', age: 33, ...citizen },
+  maritalStatus: 'married',
+  parentage: 'marriage',
+  informant: { relation: 'mother' },
+  attendant: 'physician',
+  documents: [{ type: 'medical_birth_certificate', reference: 'MBC-1' }],
+};
+// A valid IIN for the mother, made by the pack's own rule.
+const motherIin = (() => {
+  for (let s = 1; ; s++) {
+    const n = `9505044${String(s).padStart(4, '0')}`;
+    const check = checkIin(`${n}0`, iinRules);
+    for (let d = 0; d < 10; d++) if (checkIin(`${n}${d}`, iinRules).valid) return `${n}${d}`;
+    void check;
+  }
+})();
+facilityBirth.mother.iin = motherIin;
+
+async function registerThrough(declaration: object): Promise<{ id: string; number: string; iin: string; data: { registration: { citizenship: { result: string }; timeliness: string } } }> {
+  const declared = await as('agent', { method: 'POST', url: '/api/v1/births', payload: declaration });
+  expect(declared.statusCode, declared.body).toBe(201);
+  const id = declared.json().id as string;
+  expect(declared.json().data.missingDocuments).toEqual([]);
+  const validated = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate`, payload: {} });
+  expect(validated.statusCode, validated.body).toBe(200);
+  const registered = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register`, payload: { version: 2 } });
+  expect(registered.statusCode, registered.body).toBe(200);
+  return registered.json();
+}
+
+describe('birth registration over the API', () => {
+  const issued: string[] = [];
+
+  it('registers a child on every legal path, each with a valid unique IIN and act number', async () => {
+    const cases: [string, object, string][] = [
+      ['facility birth, citizen parents', facilityBirth, 'citizen'],
+      [
+        'home birth with the attendant’s statement',
+        { ...facilityBirth, path: 'home_birth', child: { ...facilityBirth.child, sex: 'male', nameForm: 'kazakh_suffix', patronymic: undefined, givenName: 'Ерасыл', surname: 'Ерланұлы', placeOfBirth: { type: 'other', kato: '711300000', address: 'home' } }, attendant: 'midwife', documents: [{ type: 'attendant_statement' }] },
+        'citizen',
+      ],
+      [
+        'mother without any identity document, undocumented, citizenship unknown',
+        { ...facilityBirth, mother: { givenName: 'Мадина', age: 24, citizenship: 'unknown', legalStatus: 'undocumented', identityDeclared: true }, father: undefined, maritalStatus: 'unknown', parentage: 'not_established', path: 'mother_without_documents', documents: [{ type: 'medical_birth_certificate' }, { type: 'mother_identity_statement' }] },
+        'undetermined',
+      ],
+      [
+        'foreign parents',
+        { ...facilityBirth, path: 'foreign_or_stateless_parents', mother: { givenName: 'Dilnoza', age: 27, citizenship: 'UZ', legalStatus: 'temporary_resident', document: { type: 'passport', number: 'AB123' } }, father: { givenName: 'Bekzod', citizenship: 'UZ', legalStatus: 'temporary_resident' } },
+        'not_citizen',
+      ],
+      [
+        'a citizen mother and a stateless father',
+        { ...facilityBirth, path: 'foreign_or_stateless_parents', father: { givenName: 'Arman', citizenship: 'stateless', legalStatus: 'stateless' } },
+        'citizen',
+      ],
+      [
+        'foundling, parents unknown',
+        { ...facilityBirth, path: 'foundling', mother: undefined, father: undefined, maritalStatus: 'unknown', parentage: 'not_established', informant: { relation: 'guardianship_authority' }, child: { ...facilityBirth.child, placeOfBirth: { type: 'other', kato: '711300000' } }, documents: [{ type: 'police_report' }] },
+        'citizen',
+      ],
+    ];
+    for (const [name, declaration, citizenship] of cases) {
+      const registered = await registerThrough(declaration);
+      expect(registered.data.registration.citizenship.result, name).toBe(citizenship);
+      expect(checkIin(registered.iin, iinRules).valid, name).toBe(true);
+      expect(registered.number).toMatch(/^kz-rgo-71-01\/2026\/\d{6}$/);
+      issued.push(registered.iin);
+    }
+    expect(new Set(issued).size).toBe(issued.length);
+  });
+
+  it('says which documents are missing, and a late registration needs more', async () => {
+    const late = { ...facilityBirth, child: { ...facilityBirth.child, dateOfBirth: '2025-10-01' } };
+    const declared = await as('agent', { method: 'POST', url: '/api/v1/births', payload: late });
+    expect(declared.json().data.missingDocuments).toEqual([['late_registration_statement']]);
+    const refused = await as('agent', { method: 'POST', url: `/api/v1/births/${declared.json().id}/validate`, payload: {} });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ field: 'declaration.documents', missing: [['late_registration_statement']] });
+    const sentBack = await as('agent', { method: 'POST', url: `/api/v1/births/${declared.json().id}/request-update`, payload: { reason: 'late: needs the statement' } });
+    expect(sentBack.json().status).toBe('REQUIRES_UPDATE');
+    const fixed = await as('agent', { method: 'PUT', url: `/api/v1/births/${declared.json().id}/declaration`, payload: { ...late, documents: [...late.documents, { type: 'late_registration_statement' }] } });
+    expect(fixed.json().data.missingDocuments).toEqual([]);
+    await as('agent', { method: 'POST', url: `/api/v1/births/${declared.json().id}/validate`, payload: {} });
+    const registered = await as('registrar', { method: 'POST', url: `/api/v1/births/${declared.json().id}/register` });
+    expect(registered.json().data.registration.timeliness).toBe('late');
+  });
+
+  it('refuses bad facts with the field at fault, writing nothing', async () => {
+    const cases: [object, string][] = [
+      [{ ...facilityBirth, child: { ...facilityBirth.child, dateOfBirth: '2027-01-01' } }, 'child.dateOfBirth'],
+      [{ ...facilityBirth, child: { ...facilityBirth.child, plurality: 1, birthOrder: 2 } }, 'child.birthOrder'],
+      [{ ...facilityBirth, mother: { ...facilityBirth.mother, iin: '791028302729' } }, 'mother.iin'],
+      [{ ...facilityBirth, mother: { ...facilityBirth.mother, iin: undefined, dateOfBirth: '2020-01-01' } }, 'mother.dateOfBirth'],
+      [{ ...facilityBirth, child: { ...facilityBirth.child, placeOfBirth: { type: 'other', kato: '719999999' } } }, 'child.placeOfBirth.kato'],
+    ];
+    const before = await t.db.query("SELECT count(*)::int AS n FROM records WHERE type = 'birth'");
+    for (const [declaration, field] of cases) {
+      const res = await as('agent', { method: 'POST', url: '/api/v1/births', payload: declaration });
+      expect(res.statusCode, field).toBe(400);
+      expect(res.json().field, res.body).toBe(field);
+    }
+    const after = await t.db.query("SELECT count(*)::int AS n FROM records WHERE type = 'birth'");
+    expect(after.rows).toEqual(before.rows);
+  });
+
+  it('lets a hospital notify only at its own facility; the gap list shows notified births until declared', async () => {
+    const notification = { facilityId: 'kz-hf-71-001', child: { sex: 'male', dateOfBirth: '2026-02-20', plurality: 1, birthOrder: 1, weightGrams: 3400 }, mother: { givenName: 'Асель' } };
+    const notified = await as('hospital', { method: 'POST', url: '/api/v1/births/notifications', payload: notification, headers: { 'idempotency-key': 'hospital-71-msg-0001' } });
+    expect(notified.statusCode, notified.body).toBe(201);
+    const retry = await as('hospital', { method: 'POST', url: '/api/v1/births/notifications', payload: notification, headers: { 'idempotency-key': 'hospital-71-msg-0001' } });
+    expect(retry.json().id).toBe(notified.json().id);
+    const elsewhere = await as('hospital', { method: 'POST', url: '/api/v1/births/notifications', payload: { ...notification, facilityId: 'kz-hf-71-002' } });
+    expect(elsewhere.statusCode).toBe(403);
+    expect(elsewhere.json().field).toBe('facilityId');
+
+    const gap = await as('registrar', { method: 'GET', url: '/api/v1/births/gap' });
+    expect(gap.json().items, gap.body).toEqual([expect.objectContaining({ id: notified.json().id, dateOfBirth: '2026-02-20', ageDays: 10, overdue: true })]);
+    expect((await as('almaty', { method: 'GET', url: '/api/v1/births/gap' })).json().items).toEqual([]);
+
+    const declared = await as('agent', { method: 'PUT', url: `/api/v1/births/${notified.json().id}/declaration`, payload: { ...facilityBirth, child: { ...facilityBirth.child, sex: 'male', dateOfBirth: '2026-02-20' } } });
+    expect(declared.json().status).toBe('DECLARED');
+    expect((await as('registrar', { method: 'GET', url: '/api/v1/births/gap' })).json().items).toEqual([]);
+  });
+
+  it('never lets an Almaty registrar read or change an Astana birth', async () => {
+    const declared = await as('agent', { method: 'POST', url: '/api/v1/births', payload: facilityBirth });
+    const id = declared.json().id;
+    for (const options of [
+      { method: 'GET', url: `/api/v1/records/${id}` },
+      { method: 'GET', url: `/api/v1/records/${id}/actions` },
+      { method: 'PUT', url: `/api/v1/births/${id}/declaration`, payload: facilityBirth },
+      { method: 'POST', url: `/api/v1/births/${id}/validate` },
+      { method: 'POST', url: `/api/v1/births/${id}/request-update`, payload: { reason: 'x' } },
+      { method: 'POST', url: `/api/v1/births/${id}/archive`, payload: { reason: 'x' } },
+      { method: 'POST', url: `/api/v1/births/${id}/register` },
+    ] as InjectOptions[]) {
+      expect((await as('almaty', options)).statusCode, `${options.method} ${options.url}`).toBe(404);
+    }
+    // And an Almaty registrar cannot declare a birth that happened in Astana.
+    expect((await as('almaty', { method: 'POST', url: '/api/v1/births', payload: facilityBirth })).statusCode).toBe(403);
+  });
+
+  it('registers a record once under concurrent double registration', async () => {
+    const declared = await as('agent', { method: 'POST', url: '/api/v1/births', payload: facilityBirth });
+    const id = declared.json().id;
+    await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate` });
+    const answers = await Promise.all([1, 2, 3].map(() => as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register` })));
+    expect(answers.map((a) => a.statusCode).sort(), answers.map((a) => a.body).join('\n')).toEqual([200, 409, 409]);
+    const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM iins WHERE record_id = $1', [id]);
+    expect(rows[0]!.n).toBe(1);
+    // A retry with an idempotency key replays the first answer instead of refusing it.
+    const again = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register`, headers: { 'idempotency-key': 'register-once-0001' } });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('keeps an intact log', async () => {
+    const report = await verifyLog(t.db);
+    expect(report.broken).toBeUndefined();
+    expect(report.records).toBeGreaterThan(8);
+  });
+});
