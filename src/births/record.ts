@@ -33,7 +33,8 @@ export interface BirthState {
   assignedTo: string | null;
   /** Why it was last sent back, archived or revoked. */
   lastReason: string | null;
-  corrections: { requestedBy: string; at: string; reason: string; changes: Json; outcome: 'pending' | 'approved' | 'rejected' }[];
+  /** Every correction ever asked for, with the declaration it proposed and what became of it. */
+  corrections: { requestedBy: string; at: string; reason: string; proposed: Declaration; outcome: 'pending' | 'approved' | 'rejected'; decidedBy: string | null }[];
 }
 
 /** Action payloads, one per action type. */
@@ -46,8 +47,8 @@ export type BirthPayload =
   | { type: 'ARCHIVE' }
   | { type: 'ASSIGN'; userId: string }
   | { type: 'UNASSIGN' }
-  | { type: 'REQUEST_CORRECTION'; changes: Json }
-  | { type: 'APPROVE_CORRECTION'; declaration: Declaration }
+  | { type: 'REQUEST_CORRECTION'; proposed: Declaration }
+  | { type: 'APPROVE_CORRECTION'; citizenship: CitizenshipAtBirth }
   | { type: 'REJECT_CORRECTION' }
   | { type: 'REVOKE' };
 
@@ -112,10 +113,11 @@ function reduceBirth(state: BirthState, p: BirthPayload, action: ActionFacts, at
         missingDocuments: p.missingDocuments,
         lastReason: null,
       };
+    // Validating or sending back hands the record on: whoever held it lets it go.
     case 'VALIDATE':
-      return { ...state, status: 'VALIDATED' };
+      return { ...state, status: 'VALIDATED', assignedTo: null };
     case 'REQUEST_UPDATE':
-      return { ...state, status: 'REQUIRES_UPDATE', lastReason: action.reason };
+      return { ...state, status: 'REQUIRES_UPDATE', lastReason: action.reason, assignedTo: null };
     case 'REGISTER':
       return { ...state, status: 'REGISTERED', registration: p.registration, missingDocuments: [], assignedTo: null };
     case 'ARCHIVE':
@@ -128,17 +130,24 @@ function reduceBirth(state: BirthState, p: BirthPayload, action: ActionFacts, at
       return {
         ...state,
         status: 'CORRECTION_REQUESTED',
-        corrections: [...state.corrections, { requestedBy: action.actor, at, reason: action.reason ?? '', changes: p.changes, outcome: 'pending' }],
+        corrections: [...state.corrections, { requestedBy: action.actor, at, reason: action.reason ?? '', proposed: p.proposed, outcome: 'pending', decidedBy: null }],
       };
     case 'APPROVE_CORRECTION':
-      return { ...state, status: 'REGISTERED', declaration: p.declaration, corrections: settle(state, 'approved') };
+      // The IIN and the act number never change: they identify the person and the act for life.
+      return {
+        ...state,
+        status: 'REGISTERED',
+        declaration: state.corrections.at(-1)!.proposed,
+        registration: state.registration && { ...state.registration, citizenship: p.citizenship },
+        corrections: settle(state, 'approved', action.actor),
+      };
     case 'REJECT_CORRECTION':
-      return { ...state, status: 'REGISTERED', corrections: settle(state, 'rejected'), lastReason: action.reason };
+      return { ...state, status: 'REGISTERED', corrections: settle(state, 'rejected', action.actor), lastReason: action.reason };
     case 'REVOKE':
       return { ...state, status: 'REVOKED', lastReason: action.reason };
   }
 }
 
-function settle(state: BirthState, outcome: 'approved' | 'rejected'): BirthState['corrections'] {
-  return state.corrections.map((c, i) => (i === state.corrections.length - 1 ? { ...c, outcome } : c));
+function settle(state: BirthState, outcome: 'approved' | 'rejected', decidedBy: string): BirthState['corrections'] {
+  return state.corrections.map((c, i) => (i === state.corrections.length - 1 ? { ...c, outcome, decidedBy } : c));
 }

@@ -53,11 +53,19 @@ async function emit(tx: Tx, deps: BirthDeps, event: string, result: WriteResult<
 }
 
 /** A birth record the actor may act on with `scope`, locked for the rest of the transaction; 404 otherwise. */
-async function lockBirth(tx: Tx, id: string, actor: Actor | undefined, scope: Scope): Promise<BirthRow> {
+async function lockBirth(tx: Tx, id: string, actor: Actor | undefined, scope: Scope, options: { anyHolder?: boolean } = {}): Promise<BirthRow> {
   const { rows } = isUuid(id) ? await tx.query<{ id: string }>("SELECT id FROM records WHERE id = $1 AND type = 'birth' FOR UPDATE", [id]) : { rows: [] };
   const record = rows[0] ? await findRecord<BirthState & Json>(tx, id) : undefined;
   authorize(actor, scope, record ? { jurisdiction: record.jurisdiction, facilityId: record.data.facilityId } : undefined, { existing: true });
   if (!record) throw new AppError('not_found', 'no such birth record', { field: 'id' });
+  const holder = record.data.assignedTo;
+  if (holder && holder !== actorId(actor) && !options.anyHolder) {
+    throw new AppError('conflict', 'someone else is working on this record', {
+      field: 'assignedTo',
+      assignedTo: holder,
+      hint: 'ask them to release it, or a registrar to take it over',
+    });
+  }
   return record;
 }
 
@@ -119,7 +127,7 @@ export async function declareBirth(deps: BirthDeps, declaration: Declaration, w:
 async function change(deps: BirthDeps, id: string, type: 'VALIDATE' | 'REQUEST_UPDATE' | 'ARCHIVE', scope: Scope, w: WriteContext & { reason?: string }): Promise<BirthRow> {
   return deps.db.transaction(async (tx) => {
     const record = await lockBirth(tx, id, w.actor, scope);
-    if (type !== 'VALIDATE' && !w.reason?.trim()) throw new AppError('validation_failed', 'say why', { field: 'reason' });
+    if (type !== 'VALIDATE') requireReason(w.reason);
     if (type === 'VALIDATE' && record.status === 'DECLARED' && record.data.missingDocuments.length) {
       throw new AppError('validation_failed', 'documents are still missing for this legal path', {
         field: 'declaration.documents',
@@ -127,21 +135,86 @@ async function change(deps: BirthDeps, id: string, type: 'VALIDATE' | 'REQUEST_U
         hint: 'add one document of each listed kind to the declaration, then validate',
       });
     }
-    const result = await appendAction(
-      tx,
-      birthRecord,
-      record.id,
-      { type, actor: actorId(w.actor!), officeId: officeOf(w.actor!), reason: w.reason ?? null, payload: { type } },
-      { clock: deps.clock, idempotencyKey: w.idempotencyKey, expectedVersion: w.expectedVersion },
-    );
-    await emit(tx, deps, { VALIDATE: 'validated', REQUEST_UPDATE: 'update_requested', ARCHIVE: 'archived' }[type], result);
-    return result.record;
+    return act(tx, deps, record, { type }, w, { VALIDATE: 'validated', REQUEST_UPDATE: 'update_requested', ARCHIVE: 'archived' }[type]);
   });
 }
 
 export const validateBirth = (deps: BirthDeps, id: string, w: WriteContext) => change(deps, id, 'VALIDATE', 'birth.validate', w);
 export const requestBirthUpdate = (deps: BirthDeps, id: string, w: WriteContext & { reason?: string }) => change(deps, id, 'REQUEST_UPDATE', 'birth.validate', w);
 export const archiveBirth = (deps: BirthDeps, id: string, w: WriteContext & { reason?: string }) => change(deps, id, 'ARCHIVE', 'birth.validate', w);
+
+/** The action an existing record gets: one place for the version check and the idempotency key. */
+async function act(tx: Tx, deps: BirthDeps, record: BirthRow, payload: BirthPayload, w: WriteContext & { reason?: string }, event?: string): Promise<BirthRow> {
+  const result = await appendAction(
+    tx,
+    birthRecord,
+    record.id,
+    { type: payload.type, actor: actorId(w.actor!), officeId: officeOf(w.actor!), reason: w.reason ?? null, payload: payload as unknown as Json },
+    { clock: deps.clock, idempotencyKey: w.idempotencyKey, expectedVersion: w.expectedVersion },
+  );
+  if (event) await emit(tx, deps, event, result);
+  return result.record;
+}
+
+function requireReason(reason: string | undefined): void {
+  if (!reason?.trim()) throw new AppError('validation_failed', 'say why', { field: 'reason' });
+}
+
+/**
+ * A correction to a registered birth: the full corrected declaration and why. Nothing changes
+ * until someone with correction.approve approves it; every proposal stays in the record.
+ */
+export async function requestCorrection(deps: BirthDeps, id: string, proposed: Declaration, w: WriteContext & { reason?: string }): Promise<BirthRow> {
+  requireReason(w.reason);
+  return deps.db.transaction(async (tx) => {
+    const record = await lockBirth(tx, id, w.actor, 'birth.declare');
+    checkDeclaration(proposed, localDate(deps.clock.now(), deps.timeZone), deps.rules);
+    const place = await placeOfBirth(tx, proposed);
+    if (place.kato !== record.jurisdiction) {
+      throw new AppError('validation_failed', 'a correction cannot move a birth to another place of registration', { field: 'child.placeOfBirth', hint: 'a wrong place of birth is corrected by a court decision' });
+    }
+    return act(tx, deps, record, { type: 'REQUEST_CORRECTION', proposed }, w, 'correction_requested');
+  });
+}
+
+/** Approves the pending correction; the citizenship at birth is worked out again from the corrected facts. */
+export async function approveCorrection(deps: BirthDeps, id: string, w: WriteContext & { reason?: string }): Promise<BirthRow> {
+  return deps.db.transaction(async (tx) => {
+    const record = await lockBirth(tx, id, w.actor, 'correction.approve');
+    const pending = record.data.corrections.at(-1);
+    const citizenship = pending && pending.outcome === 'pending' ? citizenshipAtBirth(pending.proposed, deps.rules.citizenship) : citizenshipAtBirth(record.data.declaration!, deps.rules.citizenship);
+    return act(tx, deps, record, { type: 'APPROVE_CORRECTION', citizenship }, w, 'corrected');
+  });
+}
+
+export async function rejectCorrection(deps: BirthDeps, id: string, w: WriteContext & { reason?: string }): Promise<BirthRow> {
+  requireReason(w.reason);
+  return deps.db.transaction(async (tx) => act(tx, deps, await lockBirth(tx, id, w.actor, 'correction.approve'), { type: 'REJECT_CORRECTION' }, w, 'correction_rejected'));
+}
+
+/** A registration made in error is revoked with a reason, never deleted; its IIN is never reissued. */
+export async function revokeBirth(deps: BirthDeps, id: string, w: WriteContext & { reason?: string }): Promise<BirthRow> {
+  requireReason(w.reason);
+  return deps.db.transaction(async (tx) => act(tx, deps, await lockBirth(tx, id, w.actor, 'correction.approve'), { type: 'REVOKE' }, w, 'revoked'));
+}
+
+/**
+ * Takes a record to work on, or gives it up. A record someone else holds can be taken over or
+ * released only by a registrar (birth.register); either is an action in the history like any other.
+ */
+async function changeHolder(deps: BirthDeps, id: string, type: 'ASSIGN' | 'UNASSIGN', w: WriteContext): Promise<BirthRow> {
+  return deps.db.transaction(async (tx) => {
+    const record = await lockBirth(tx, id, w.actor, 'birth.declare', { anyHolder: true });
+    const me = actorId(w.actor!);
+    const holder = record.data.assignedTo;
+    if (holder && holder !== me) authorize(w.actor, 'birth.register', { jurisdiction: record.jurisdiction });
+    const reason = holder && holder !== me ? `${type === 'ASSIGN' ? 'taken over' : 'released'} from ${holder}` : undefined;
+    return act(tx, deps, record, type === 'ASSIGN' ? { type, userId: me } : { type }, { ...w, reason });
+  });
+}
+
+export const assignBirth = (deps: BirthDeps, id: string, w: WriteContext) => changeHolder(deps, id, 'ASSIGN', w);
+export const releaseBirth = (deps: BirthDeps, id: string, w: WriteContext) => changeHolder(deps, id, 'UNASSIGN', w);
 
 /**
  * Registration: in one transaction, the act number of the registrar's office, the child's IIN,

@@ -9,7 +9,7 @@ import { createRecord } from '../../src/core/action-log/record-store.ts';
 import { loadPack } from '../../src/places/pack.ts';
 import { loadPackIntoDb } from '../../src/places/store.ts';
 import { openTestApp, type TestApp } from '../support/app.ts';
-import { birthDeps, facilityDeclaration, makeBirth } from '../support/births.ts';
+import { type BirthStage, birthDeps, facilityDeclaration, makeBirth } from '../support/births.ts';
 import { noteRecord } from '../support/note-record.ts';
 
 /**
@@ -23,7 +23,7 @@ const almaty = '750000000';
 interface World {
   record: { inside: string; outside: string };
   /** A fresh birth record at the Astana or Almaty facility, declared or validated. */
-  birth(inside: boolean, validated?: boolean): Promise<string>;
+  birth(inside: boolean, stage?: BirthStage): Promise<string>;
   user: { inside: string; outside: string };
   client: { inside: string; outside: string };
   unique(): string;
@@ -115,7 +115,21 @@ const routes: Record<string, Row> = {
   'POST /api/v1/births/:id/validate': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/validate`), ok: 200, outside: 404 },
   'POST /api/v1/births/:id/request-update': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/request-update`, { reason: 'check the name' }), ok: 200, outside: 404 },
   'POST /api/v1/births/:id/archive': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/archive`, { reason: 'duplicate' }), ok: 200, outside: 404 },
-  'POST /api/v1/births/:id/register': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i, true)}/register`), ok: 200, outside: 404 },
+  'POST /api/v1/births/:id/register': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i, 'validated')}/register`), ok: 200, outside: 404 },
+  'POST /api/v1/births/:id/corrections': {
+    request: async (w, i) => post(`/api/v1/births/${await w.birth(i, 'registered')}/corrections`, { declaration: facilityDeclaration(facility(i)), reason: 'the weight was wrong' }),
+    ok: 200,
+    outside: 404,
+  },
+  'POST /api/v1/births/:id/corrections/approve': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i, 'correction_requested')}/corrections/approve`), ok: 200, outside: 404 },
+  'POST /api/v1/births/:id/corrections/reject': {
+    request: async (w, i) => post(`/api/v1/births/${await w.birth(i, 'correction_requested')}/corrections/reject`, { reason: 'no evidence' }),
+    ok: 200,
+    outside: 404,
+  },
+  'POST /api/v1/births/:id/revoke': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i, 'registered')}/revoke`, { reason: 'registered twice' }), ok: 200, outside: 404 },
+  'POST /api/v1/births/:id/assign': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/assign`), ok: 200, outside: 404 },
+  'POST /api/v1/births/:id/release': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/release`), ok: 200, outside: 404 },
   'GET /api/v1/births/gap': { request: () => get('/api/v1/births/gap'), ok: 200, outside: 'same' },
   'GET /api/v1/records/:id': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}`), ok: 200, outside: 404 },
   'GET /api/v1/records/:id/actions': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}/actions`), ok: 200, outside: 404 },
@@ -142,7 +156,7 @@ beforeAll(async () => {
     user: { inside: await user('target.astana', '711300000', ['statistician']), outside: await user('target.almaty', almaty, ['statistician']) },
     client: { inside: await client('client-astana', astana), outside: await client('client-almaty', almaty) },
     unique: () => `m${++n}`,
-    birth: (inside, validated = false) => makeBirth(birthDeps(t.db, t.clock), facility(inside), validated),
+    birth: (inside, stage) => makeBirth(birthDeps(t.db, t.clock), facility(inside), stage),
   };
   for (const role of roles.keys()) roleUsers.set(role, await user(`m.${role}`, astana, [role]));
 });

@@ -1,6 +1,7 @@
 import type { Declaration } from '../../src/births/declaration.ts';
 import { parseBirthRules } from '../../src/births/rules.ts';
-import { type BirthDeps, declareBirth, validateBirth } from '../../src/births/workflow.ts';
+import type { Actor } from '../../src/access/policy.ts';
+import { type BirthDeps, declareBirth, registerBirth, requestCorrection, validateBirth } from '../../src/births/workflow.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import type { Db } from '../../src/core/db/types.ts';
 import { loadPack } from '../../src/places/pack.ts';
@@ -23,10 +24,25 @@ export function birthDeps(db: Db, clock: Clock): BirthDeps {
   return { db, clock, rules: parseBirthRules(settings), timeZone: settings.timeZone };
 }
 
-/** A birth record made by the system actor, declared (and validated if asked) at the facility. */
-export async function makeBirth(deps: BirthDeps, facilityId: string, validated = false): Promise<string> {
-  const actor = { kind: 'system', id: 'system' } as const;
+export type BirthStage = 'declared' | 'validated' | 'registered' | 'correction_requested';
+
+/** A birth record at the facility, taken by a national helper registrar as far as `stage`. */
+export async function makeBirth(deps: BirthDeps, facilityId: string, stage: BirthStage = 'declared'): Promise<string> {
+  const actor: Actor = {
+    kind: 'user',
+    id: 'test-helper',
+    username: 'test.helper',
+    roles: ['national_registrar'],
+    scopes: new Set(['birth.declare', 'birth.validate', 'birth.register', 'correction.approve']),
+    jurisdiction: null,
+    officeId: 'kz-rgo-71-01',
+    sessionId: 'test',
+  };
   const { record } = await declareBirth(deps, facilityDeclaration(facilityId), { actor });
-  if (validated) await validateBirth(deps, record.id, { actor });
+  if (stage === 'declared') return record.id;
+  await validateBirth(deps, record.id, { actor });
+  if (stage === 'validated') return record.id;
+  await registerBirth(deps, record.id, { actor });
+  if (stage === 'correction_requested') await requestCorrection(deps, record.id, { ...facilityDeclaration(facilityId), child: { ...facilityDeclaration(facilityId).child, givenName: 'Айгуль' } }, { actor, reason: 'the name was misspelt' });
   return record.id;
 }

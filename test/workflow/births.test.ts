@@ -22,6 +22,7 @@ beforeAll(async () => {
     ['agent', 'registration_agent', '711300000', 'kz-con-71-01'],
     ['registrar', 'office_registrar', '711300000', 'kz-rgo-71-01'],
     ['almaty', 'office_registrar', '750000000', 'kz-rgo-75-01'],
+    ['regional', 'regional_registrar', '710000000', 'kz-rgo-71-01'],
   ];
   for (const [name, role, jurisdiction, officeId] of people) {
     const user = await t.db.transaction((tx) =>
@@ -197,6 +198,53 @@ describe('birth registration over the API', () => {
     // A retry with an idempotency key replays the first answer instead of refusing it.
     const again = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register`, headers: { 'idempotency-key': 'register-once-0001' } });
     expect(again.statusCode).toBe(409);
+  });
+
+  it('keeps every correction in the history; the IIN and number never change; a revoked birth stays', async () => {
+    const registered = await registerThrough(facilityBirth);
+    const id = registered.id;
+    const corrected = { ...facilityBirth, child: { ...facilityBirth.child, givenName: 'Айгүл' } };
+    const asked = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/corrections`, payload: { declaration: corrected, reason: 'the given name was misspelt' } });
+    expect(asked.statusCode, asked.body).toBe(200);
+    expect(asked.json().status).toBe('CORRECTION_REQUESTED');
+    // An office registrar lacks correction.approve; a regional registrar has it.
+    expect((await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/corrections/approve` })).statusCode).toBe(403);
+    const approved = await as('regional', { method: 'POST', url: `/api/v1/births/${id}/corrections/approve` });
+    expect(approved.json()).toMatchObject({ status: 'REGISTERED', iin: registered.iin, number: registered.number, data: { declaration: { child: { givenName: 'Айгүл' } } } });
+
+    await as('agent', { method: 'POST', url: `/api/v1/births/${id}/corrections`, payload: { declaration: { ...corrected, child: { ...corrected.child, weightGrams: 9000 } }, reason: 'weight' } }).then((r) => expect(r.statusCode).toBe(400));
+    await as('agent', { method: 'POST', url: `/api/v1/births/${id}/corrections`, payload: { declaration: { ...corrected, child: { ...corrected.child, weightGrams: 3300 } }, reason: 'weight' } });
+    const rejected = await as('regional', { method: 'POST', url: `/api/v1/births/${id}/corrections/reject`, payload: { reason: 'the medical certificate says 3200 g' } });
+    expect(rejected.json().data.corrections.map((c: { outcome: string }) => c.outcome)).toEqual(['approved', 'rejected']);
+    expect(rejected.json().data.declaration.child.weightGrams).toBe(3200);
+
+    expect((await as('regional', { method: 'POST', url: `/api/v1/births/${id}/revoke`, payload: {} })).json().field).toBe('reason');
+    const revoked = await as('regional', { method: 'POST', url: `/api/v1/births/${id}/revoke`, payload: { reason: 'registered twice by mistake' } });
+    expect(revoked.json()).toMatchObject({ status: 'REVOKED', iin: registered.iin });
+    const after = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/corrections`, payload: { declaration: corrected, reason: 'x' } });
+    expect(after.statusCode).toBe(409);
+
+    const history = await as('registrar', { method: 'GET', url: `/api/v1/records/${id}/actions` });
+    expect(history.json().items.map((a: { type: string }) => a.type)).toEqual([
+      'DECLARE', 'VALIDATE', 'REGISTER', 'REQUEST_CORRECTION', 'APPROVE_CORRECTION', 'REQUEST_CORRECTION', 'REJECT_CORRECTION', 'REVOKE',
+    ]);
+    expect(history.json().items[0].payload.declaration.child.givenName).toBe('Айгерім');
+  });
+
+  it('holds a record for one worker at a time; a registrar may take it over', async () => {
+    const declared = await as('agent', { method: 'POST', url: '/api/v1/births', payload: facilityBirth });
+    const id = declared.json().id;
+    expect((await as('agent', { method: 'POST', url: `/api/v1/births/${id}/assign` })).json().data.assignedTo).toMatch(/^user:/);
+    const blocked = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/validate` });
+    expect(blocked.statusCode).toBe(409);
+    expect(blocked.json().field).toBe('assignedTo');
+    const taken = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/assign` });
+    expect(taken.statusCode).toBe(200);
+    expect((await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate` })).statusCode).toBe(409);
+    const validated = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/validate` });
+    expect(validated.json()).toMatchObject({ status: 'VALIDATED', data: { assignedTo: null } });
+    const history = await as('registrar', { method: 'GET', url: `/api/v1/records/${id}/actions` });
+    expect(history.json().items[2]).toMatchObject({ type: 'ASSIGN', reason: expect.stringContaining('taken over from user:') });
   });
 
   it('keeps an intact log', async () => {

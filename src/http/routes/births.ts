@@ -2,14 +2,20 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Declaration, Notification } from '../../births/declaration.ts';
 import {
+  approveCorrection,
   archiveBirth,
+  assignBirth,
   type BirthDeps,
   type BirthRow,
   declareBirth,
   listGap,
   notifyBirth,
   registerBirth,
+  rejectCorrection,
+  releaseBirth,
   requestBirthUpdate,
+  requestCorrection,
+  revokeBirth,
   validateBirth,
 } from '../../births/workflow.ts';
 import { AppError } from '../../core/errors.ts';
@@ -97,6 +103,11 @@ export function registerBirthRoutes(app: App, deps: BirthDeps): void {
     ['request-update', 'birth.validate', 'Send a declaration back for update, saying why', requestBirthUpdate],
     ['archive', 'birth.validate', 'Archive an abandoned declaration or notification, saying why', archiveBirth],
     ['register', 'birth.register', 'Register: allocates the act number and the IIN, records timeliness and citizenship at birth', registerBirth],
+    ['corrections/approve', 'correction.approve', 'Approve the pending correction (citizenship at birth is worked out again)', approveCorrection],
+    ['corrections/reject', 'correction.approve', 'Reject the pending correction, saying why', rejectCorrection],
+    ['revoke', 'correction.approve', 'Revoke a registration made in error, saying why; nothing is deleted', revokeBirth],
+    ['assign', 'birth.declare', 'Take the record to work on (a registrar may take it over from someone else)', assignBirth],
+    ['release', 'birth.declare', 'Give the record up (a registrar may release it for someone else)', releaseBirth],
   ] as const;
   for (const [path, scope, summary, useCase] of actions) {
     app.post(
@@ -120,6 +131,29 @@ export function registerBirthRoutes(app: App, deps: BirthDeps): void {
         ),
     );
   }
+
+  app.post(
+    '/api/v1/births/:id/corrections',
+    {
+      config: { scope: 'birth.declare' },
+      schema: {
+        tags,
+        summary: 'Ask for a correction of a registered birth: the full corrected declaration and why',
+        params: Id,
+        body: Type.Object({ declaration: Declaration, reason: Type.String({ minLength: 1, maxLength: 1000 }), version: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        response: { 200: BirthView },
+      },
+    },
+    async (request) =>
+      view(
+        await requestCorrection(deps, request.params.id, request.body.declaration, {
+          actor: request.actor,
+          idempotencyKey: idempotencyKey(request),
+          expectedVersion: request.body.version,
+          reason: request.body.reason,
+        }),
+      ),
+  );
 
   app.get(
     '/api/v1/births/gap',
