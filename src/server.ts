@@ -1,4 +1,7 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
+import { fileSender, flagOverdueNotifications, reminderHandler, reminderJob } from './births/reminders.ts';
+import { type BirthDeps, birthDepsFor } from './births/workflow.ts';
 import { sealCheckpoints } from './core/action-log/checkpoint.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import { type Config, describeConfig } from './core/config.ts';
@@ -18,10 +21,12 @@ export interface RunningServer {
 }
 
 /**
- * The outbox's consumers, by job kind. Modules add theirs here (birth events, reminders, webhooks);
- * a kind with no handler stays pending, visible in the job statistics, until one exists.
+ * The outbox's consumers, by job kind. Modules add theirs here (reminders, webhooks); a kind with
+ * no handler (the birth.* events, until a consumer exists) stays pending until one does.
  */
-const jobHandlers: Record<string, JobHandler> = {};
+function jobHandlers(births: BirthDeps, config: Config): Record<string, JobHandler> {
+  return { [reminderJob]: reminderHandler(births, fileSender(path.join(config.dataDir, 'messages', 'reminders.jsonl'))) };
+}
 
 /** A task repeated on a timer that never overlaps itself and can be awaited on shutdown. */
 function every(ms: number, task: () => Promise<unknown>, onError: (error: unknown) => void) {
@@ -62,7 +67,18 @@ export async function startServer(
     const app = await buildApp({ db, config, clock, logger });
     const stopBackground: (() => Promise<void>)[] = [];
     if (config.runJobs) {
-      const worker = startWorker(db, { handlers: jobHandlers, clock, pollMs: 1_000, logger });
+      const births = birthDepsFor(db, clock, config.pack);
+      const worker = startWorker(db, { handlers: jobHandlers(births, config), clock, pollMs: 1_000, logger });
+      stopBackground.push(
+        every(
+          config.reminderSweepMs,
+          async () => {
+            const flagged = await flagOverdueNotifications(births);
+            if (flagged) logger.info({ flagged }, 'overdue birth notifications flagged');
+          },
+          (err) => logger.error({ err }, 'reminder sweep failed'),
+        ),
+      );
       stopBackground.push(() => worker.stop());
       stopBackground.push(
         every(

@@ -26,6 +26,8 @@ export interface BirthState {
   facilityId: string | null;
   notification: Notification | null;
   notifiedAt: string | null;
+  /** When a notified birth passed the legal period undeclared (and the mother was reminded). */
+  overdueSince: string | null;
   declaration: Declaration | null;
   /** Document requirements not yet met (each a list of types of which one would do). */
   missingDocuments: string[][];
@@ -41,6 +43,7 @@ export interface BirthState {
 export type BirthPayload =
   | { type: 'NOTIFY'; notification: Notification; jurisdiction: string }
   | { type: 'DECLARE'; declaration: Declaration; jurisdiction: string; missingDocuments: string[][] }
+  | { type: 'FLAG_OVERDUE' }
   | { type: 'VALIDATE' }
   | { type: 'REQUEST_UPDATE' }
   | { type: 'REGISTER'; registration: Registration }
@@ -58,7 +61,7 @@ export const birthRecord = registerRecordType<BirthState & Json>({
   type: 'birth',
   transitions: {
     '(new)': ['NOTIFY', 'DECLARE'],
-    NOTIFIED: ['DECLARE', 'ARCHIVE', ...assignment],
+    NOTIFIED: ['DECLARE', 'ARCHIVE', 'FLAG_OVERDUE', ...assignment],
     DECLARED: ['DECLARE', 'VALIDATE', 'REQUEST_UPDATE', 'ARCHIVE', ...assignment],
     REQUIRES_UPDATE: ['DECLARE', 'ARCHIVE', ...assignment],
     VALIDATED: ['REGISTER', 'REQUEST_UPDATE', ...assignment],
@@ -78,6 +81,7 @@ export const birthRecord = registerRecordType<BirthState & Json>({
         facilityId: null,
         notification: null,
         notifiedAt: null,
+        overdueSince: null,
         declaration: null,
         missingDocuments: [],
         registration: null,
@@ -113,6 +117,8 @@ function reduceBirth(state: BirthState, p: BirthPayload, action: ActionFacts, at
         missingDocuments: p.missingDocuments,
         lastReason: null,
       };
+    case 'FLAG_OVERDUE':
+      return { ...state, overdueSince: at };
     // Validating or sending back hands the record on: whoever held it lets it go.
     case 'VALIDATE':
       return { ...state, status: 'VALIDATED', assignedTo: null };

@@ -13,9 +13,11 @@ export interface BirthRules {
   timelinessEvidence: { late: string[][]; delayed: string[][] };
   motherAge: { min: number; max: number };
   citizenship: CitizenshipRules;
+  /** The reminder sent to a mother whose notified birth is overdue, in the pack's languages. */
+  reminder: Names;
 }
 
-type Names = { kk: string; ru: string; en: string };
+export type Names = { kk: string; ru: string; en: string };
 export type CitizenshipResult = 'citizen' | 'not_citizen' | 'undetermined';
 export interface CitizenshipRule {
   when: Partial<CitizenshipFacts>;
@@ -34,7 +36,12 @@ function packError(field: string): AppError {
 
 export function parseBirthRules(settings: PackSettings): BirthRules {
   const reg = settings.birthRegistration as
-    | { paths?: Record<string, { documents?: string[][] }>; timeliness?: Record<string, { documents?: string[][] }>; motherAgeAtBirth?: { min: number; max: number } }
+    | {
+        paths?: Record<string, { documents?: string[][] }>;
+        timeliness?: Record<string, { documents?: string[][] }>;
+        motherAgeAtBirth?: { min: number; max: number };
+        reminder?: Names;
+      }
     | undefined;
   if (!reg?.paths) throw packError('birthRegistration.paths');
   const evidence = {} as Record<LegalPath, string[][]>;
@@ -46,6 +53,7 @@ export function parseBirthRules(settings: PackSettings): BirthRules {
   const citizenship = settings.citizenshipAtBirth as CitizenshipRules | undefined;
   if (!citizenship || !Array.isArray(citizenship.rules) || !citizenship.otherwise) throw packError('citizenshipAtBirth');
   if (!reg.motherAgeAtBirth) throw packError('birthRegistration.motherAgeAtBirth');
+  if (!reg.reminder?.kk || !reg.reminder.ru || !reg.reminder.en) throw packError('birthRegistration.reminder');
   return {
     iin: parseIinRules(settings.identityNumber),
     declarationWorkingDays: settings.periods.birthDeclarationWorkingDays,
@@ -54,6 +62,7 @@ export function parseBirthRules(settings: PackSettings): BirthRules {
     timelinessEvidence: { late: reg.timeliness?.late?.documents ?? [], delayed: reg.timeliness?.delayed?.documents ?? [] },
     motherAge: reg.motherAgeAtBirth,
     citizenship,
+    reminder: reg.reminder,
   };
 }
 

@@ -12,7 +12,8 @@ import { findFacility, findPlace } from '../places/store.ts';
 import { allocateActNumber, allocateIin } from './allocation.ts';
 import type { Declaration, Notification } from './declaration.ts';
 import { type BirthPayload, type BirthState, birthRecord } from './record.ts';
-import { type BirthRules, checkDeclaration, citizenshipAtBirth, missingDocuments, timelinessOf } from './rules.ts';
+import { loadPack } from '../places/pack.ts';
+import { type BirthRules, checkDeclaration, citizenshipAtBirth, missingDocuments, parseBirthRules, timelinessOf } from './rules.ts';
 
 /**
  * The birth registration use cases. Each is one transaction: permission (can, through authorize),
@@ -33,6 +34,12 @@ export interface WriteContext {
 }
 
 export type BirthRow = RecordRow<BirthState & Json>;
+
+/** The births module's dependencies for a country pack. */
+export function birthDepsFor(db: Db, clock: Clock, pack: string): BirthDeps {
+  const settings = loadPack(pack).settings;
+  return { db, clock, rules: parseBirthRules(settings), timeZone: settings.timeZone };
+}
 
 /** Today's date where the registry is (the pack's time zone), as YYYY-MM-DD. */
 export function localDate(at: Date, timeZone: string): string {
@@ -144,7 +151,7 @@ export const requestBirthUpdate = (deps: BirthDeps, id: string, w: WriteContext 
 export const archiveBirth = (deps: BirthDeps, id: string, w: WriteContext & { reason?: string }) => change(deps, id, 'ARCHIVE', 'birth.validate', w);
 
 /** The action an existing record gets: one place for the version check and the idempotency key. */
-async function act(tx: Tx, deps: BirthDeps, record: BirthRow, payload: BirthPayload, w: WriteContext & { reason?: string }, event?: string): Promise<BirthRow> {
+export async function act(tx: Tx, deps: BirthDeps, record: BirthRow, payload: BirthPayload, w: WriteContext & { reason?: string }, event?: string): Promise<BirthRow> {
   const result = await appendAction(
     tx,
     birthRecord,

@@ -10,8 +10,7 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import { loadRoles, type RoleCatalogue } from '../access/roles.ts';
-import { parseBirthRules } from '../births/rules.ts';
-import { loadPack } from '../places/pack.ts';
+import { birthDepsFor } from '../births/workflow.ts';
 import { resolveSecretKey } from '../access/secret-key.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
@@ -184,7 +183,6 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
   registerAuditRoutes(app, deps);
   registerRecordRoutes(app, deps);
   registerPlaceRoutes(app, deps);
-  const pack = loadPack(deps.config.pack);
-  registerBirthRoutes(app, { db: deps.db, clock: deps.clock, rules: parseBirthRules(pack.settings), timeZone: pack.settings.timeZone });
+  registerBirthRoutes(app, birthDepsFor(deps.db, deps.clock, deps.config.pack));
   return app;
 }

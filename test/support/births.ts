@@ -1,10 +1,8 @@
 import type { Declaration } from '../../src/births/declaration.ts';
-import { parseBirthRules } from '../../src/births/rules.ts';
 import type { Actor } from '../../src/access/policy.ts';
-import { type BirthDeps, declareBirth, registerBirth, requestCorrection, validateBirth } from '../../src/births/workflow.ts';
+import { type BirthDeps, birthDepsFor, declareBirth, registerBirth, requestCorrection, validateBirth } from '../../src/births/workflow.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import type { Db } from '../../src/core/db/types.ts';
-import { loadPack } from '../../src/places/pack.ts';
 
 /** A complete facility-birth declaration at the given facility (Astana kz-hf-71-001 by default). */
 export function facilityDeclaration(facilityId = 'kz-hf-71-001'): Declaration {
@@ -20,8 +18,7 @@ export function facilityDeclaration(facilityId = 'kz-hf-71-001'): Declaration {
 }
 
 export function birthDeps(db: Db, clock: Clock): BirthDeps {
-  const settings = loadPack('kz').settings;
-  return { db, clock, rules: parseBirthRules(settings), timeZone: settings.timeZone };
+  return birthDepsFor(db, clock, 'kz');
 }
 
 export type BirthStage = 'declared' | 'validated' | 'registered' | 'correction_requested';
