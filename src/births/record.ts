@@ -33,6 +33,8 @@ export interface BirthState {
   missingDocuments: string[][];
   registration: Registration | null;
   assignedTo: string | null;
+  /** The reference of a birth imported from a legacy register. */
+  legacyRef: string | null;
   /** Why it was last sent back, archived or revoked. */
   lastReason: string | null;
   /** Every correction ever asked for, with the declaration it proposed and what became of it. */
@@ -42,7 +44,7 @@ export interface BirthState {
 /** Action payloads, one per action type. */
 export type BirthPayload =
   | { type: 'NOTIFY'; notification: Notification; jurisdiction: string }
-  | { type: 'DECLARE'; declaration: Declaration; jurisdiction: string; missingDocuments: string[][] }
+  | { type: 'DECLARE'; declaration: Declaration; jurisdiction: string; missingDocuments: string[][]; legacyRef?: string }
   | { type: 'FLAG_OVERDUE' }
   | { type: 'VALIDATE' }
   | { type: 'REQUEST_UPDATE' }
@@ -86,6 +88,7 @@ export const birthRecord = registerRecordType<BirthState & Json>({
         missingDocuments: [],
         registration: null,
         assignedTo: null,
+        legacyRef: null,
         lastReason: null,
         corrections: [],
       };
@@ -97,6 +100,7 @@ export const birthRecord = registerRecordType<BirthState & Json>({
   keys: (state) => ({
     jurisdiction: state.jurisdiction,
     officeId: state.registration?.officeId ?? state.officeId,
+    ref: state.legacyRef,
     number: state.registration?.number ?? null,
     subjectId: state.registration?.iin ?? null,
   }),
@@ -115,6 +119,7 @@ function reduceBirth(state: BirthState, p: BirthPayload, action: ActionFacts, at
         facilityId: p.declaration.child.placeOfBirth.facilityId ?? state.facilityId,
         declaration: p.declaration,
         missingDocuments: p.missingDocuments,
+        legacyRef: p.legacyRef ?? state.legacyRef,
         lastReason: null,
       };
     case 'FLAG_OVERDUE':
