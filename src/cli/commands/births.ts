@@ -52,7 +52,12 @@ export function registerBirths(program: Command): void {
           const unreadable: { line: number; field: string; message: string }[] = [];
           const rows: Row[] = [];
           if (format === 'csv') rows.push(...readCsv(text).records);
-          else for (const r of jsonLines(text)) 'error' in r ? unreadable.push({ line: r.line, field: 'line', message: r.error }) : rows.push(r);
+          else {
+            for (const r of jsonLines(text)) {
+              if ('error' in r) unreadable.push({ line: r.line, field: 'line', message: r.error });
+              else rows.push(r);
+            }
+          }
           const bar = progressBar('importing births');
           const report = await importBirths(birthDepsFor(db, systemClock, config.pack), rows, {
             source: file.split('/').at(-1)!,
