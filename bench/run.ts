@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { benchAccess } from './access.ts';
+import { benchBirths } from './births.ts';
 import { benchPlaces } from './places.ts';
 import { benchRecords } from './records.ts';
 
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<void>> = {
   records: () => benchRecords(),
   places: () => benchPlaces(),
   access: () => benchAccess(),
+  births: () => benchBirths(),
 };
 
 const wanted = process.argv.slice(2);
