@@ -40,7 +40,56 @@ export async function allocateIin(tx: Tx, input: { dateOfBirth: string; sex: Sex
 }
 
 /** Records an IIN as issued to a record; false if someone already holds it. */
-export async function claimIin(tx: Tx, iin: string, recordId: string, at: Date): Promise<boolean> {
+async function claimIin(tx: Tx, iin: string, recordId: string, at: Date): Promise<boolean> {
   const { rowCount } = await tx.query('INSERT INTO iins (iin, record_id, issued_at) VALUES ($1, $2, $3) ON CONFLICT (iin) DO NOTHING', [iin, recordId, at]);
   return rowCount > 0;
+}
+
+/**
+ * IINs for many children at once (an import): one statement reserves a block of serials per date
+ * and sex, with a margin for serials that have no check digit or are already held; any shortfall
+ * is reserved again. Returns the IINs in the order asked, claimed in the iins table.
+ */
+export async function allocateIinsInBulk(tx: Tx, children: { dateOfBirth: string; sex: Sex; recordId: string }[], at: Date, rules: IinRules): Promise<string[]> {
+  const result: (string | undefined)[] = new Array(children.length);
+  let pending = children.map((child, index) => ({ index, prefix: iinPrefix(child.dateOfBirth, child.sex, rules), recordId: child.recordId }));
+  while (pending.length) {
+    const byPrefix = new Map<string, typeof pending>();
+    for (const p of pending) byPrefix.set(p.prefix, [...(byPrefix.get(p.prefix) ?? []), p]);
+    // The same order in every process, so two importers lock serial rows without deadlocking.
+    const prefixes = [...byPrefix.keys()].sort();
+    const sizes = prefixes.map((prefix) => Math.ceil(byPrefix.get(prefix)!.length * 1.05) + 2);
+    const { rows } = await tx.query<{ prefix: string; last: number }>(
+      `INSERT INTO iin_serials (prefix, last) SELECT * FROM unnest($1::text[], $2::int[])
+       ON CONFLICT (prefix) DO UPDATE SET last = iin_serials.last + EXCLUDED.last RETURNING prefix, last`,
+      [prefixes, sizes],
+    );
+    const candidates: { iin: string; want: (typeof pending)[number] }[] = [];
+    const next: typeof pending = [];
+    for (const { prefix, last } of rows) {
+      const size = sizes[prefixes.indexOf(prefix)]!;
+      const wanting = [...byPrefix.get(prefix)!];
+      for (let serial = last - size + 1; serial <= last && wanting.length; serial++) {
+        if (serial > maxSerial) break;
+        const iin = composeIin(prefix, serial, rules);
+        if (iin) candidates.push({ iin, want: wanting.shift()! });
+      }
+      if (last >= maxSerial && wanting.length) {
+        throw new AppError('unavailable', `every IIN serial for prefix ${prefix} is used`, { field: 'child_date_of_birth' });
+      }
+      next.push(...wanting);
+    }
+    const claimed = await tx.query<{ iin: string }>(
+      `INSERT INTO iins (iin, record_id, issued_at) SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[])
+       ON CONFLICT (iin) DO NOTHING RETURNING iin`,
+      [candidates.map((c) => c.iin), candidates.map((c) => c.want.recordId), candidates.map(() => at.toISOString())],
+    );
+    const won = new Set(claimed.rows.map((r) => r.iin));
+    for (const c of candidates) {
+      if (won.has(c.iin)) result[c.want.index] = c.iin;
+      else next.push(c.want);
+    }
+    pending = next;
+  }
+  return result as string[];
 }

@@ -1,14 +1,13 @@
 import type { Json } from '../core/action-log/hashing.ts';
-import { appendAction, createRecord } from '../core/action-log/record-store.ts';
+import { createRecordsInBulk } from '../core/action-log/record-store.ts';
 import { AppError } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
-import { allocateIin, claimIin } from './allocation.ts';
+import { allocateIinsInBulk } from './allocation.ts';
 import { type Declaration, legalStatuses, type Parent } from './declaration.ts';
 import { checkIin } from './iin.ts';
-import type { BirthPayload, Registration } from './record.ts';
+import { type BirthPayload, birthRecord, type Registration } from './record.ts';
 import { type BirthRules, checkDeclaration, citizenshipAtBirth, timelinessOf } from './rules.ts';
 import type { BirthDeps } from './workflow.ts';
-import { birthRecord } from './record.ts';
 
 /**
  * Historical registrations from legacy registers: one flat row per birth (CSV or JSON Lines), the
@@ -218,47 +217,65 @@ export async function importBirths(
 async function writeBatch(deps: BirthDeps, batch: { line: number; birth: LegacyBirth; kato: string }[], report: ImportReport, source: string): Promise<void> {
   const refs = batch.map((b) => b.birth.ref);
   const numbers = batch.map((b) => b.birth.number);
-  const iins = batch.flatMap((b) => (b.birth.iin ? [b.birth.iin] : []));
   await deps.db.transaction(async (tx) => {
     const existingRefs = new Set((await tx.query<{ ref: string }>("SELECT ref FROM records WHERE type = 'birth' AND ref = ANY($1::text[])", [refs])).rows.map((r) => r.ref));
     const takenNumbers = new Set((await tx.query<{ number: string }>("SELECT number FROM records WHERE type = 'birth' AND number = ANY($1::text[])", [numbers])).rows.map((r) => r.number));
-    const takenIins = new Set((await tx.query<{ iin: string }>('SELECT iin FROM iins WHERE iin = ANY($1::text[])', [iins])).rows.map((r) => r.iin));
     const now = deps.clock.now();
-    const actor = `system:import:${source}`.slice(0, 200);
+    const accepted: { line: number; birth: LegacyBirth; kato: string; recordId: string }[] = [];
     for (const { line, birth, kato } of batch) {
       if (existingRefs.has(birth.ref)) {
         report.skipped++;
         continue;
       }
-      const reject = (field: string, message: string) => report.rejected.push({ line, field, message });
       if (takenNumbers.has(birth.number)) {
-        reject('act_number', `act number ${birth.number} is already in the register`);
-        continue;
-      }
-      if (birth.iin && takenIins.has(birth.iin)) {
-        reject('iin', `IIN ${birth.iin} is already held by another record`);
+        report.rejected.push({ line, field: 'act_number', message: `act number ${birth.number} is already in the register` });
         continue;
       }
       existingRefs.add(birth.ref);
       takenNumbers.add(birth.number);
-      if (birth.iin) takenIins.add(birth.iin);
-      const recordId = uuidv7(now.getTime());
-      const options = { clock: deps.clock };
-      const declare: BirthPayload = { type: 'DECLARE', declaration: birth.declaration, jurisdiction: kato, missingDocuments: [], legacyRef: birth.ref };
-      await createRecord(tx, birthRecord, { recordId, type: 'DECLARE', actor, officeId: birth.officeId, payload: declare as unknown as Json }, options);
-      await appendAction(tx, birthRecord, recordId, { type: 'VALIDATE', actor, officeId: birth.officeId, payload: { type: 'VALIDATE' } }, options);
-      if (birth.iin) await claimIin(tx, birth.iin, recordId, now);
+      accepted.push({ line, birth, kato, recordId: uuidv7(now.getTime()) });
+    }
+    // Kept IINs first: one another record already holds rejects its row.
+    const kept = accepted.filter((a) => a.birth.iin);
+    const claimed = await tx.query<{ iin: string; recordId: string }>(
+      `INSERT INTO iins (iin, record_id, issued_at) SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[])
+       ON CONFLICT (iin) DO NOTHING RETURNING iin, record_id AS "recordId"`,
+      [kept.map((a) => a.birth.iin), kept.map((a) => a.recordId), kept.map(() => now.toISOString())],
+    );
+    const holder = new Map(claimed.rows.map((r) => [r.iin, r.recordId]));
+    const writing = accepted.filter((a) => {
+      if (!a.birth.iin || holder.get(a.birth.iin) === a.recordId) return true;
+      report.rejected.push({ line: a.line, field: 'iin', message: `IIN ${a.birth.iin} is already held by another record` });
+      return false;
+    });
+    const needing = writing.filter((a) => !a.birth.iin);
+    const allocated = await allocateIinsInBulk(
+      tx,
+      needing.map((a) => ({ dateOfBirth: a.birth.declaration.child.dateOfBirth, sex: a.birth.declaration.child.sex, recordId: a.recordId })),
+      now,
+      deps.rules.iin,
+    );
+    needing.forEach((a, i) => {
+      a.birth.iin = allocated[i];
+    });
+    const actor = `system:import:${source}`.slice(0, 200);
+    const items = writing.map(({ birth, kato, recordId }) => {
       const registration: Registration = {
         number: birth.number,
-        iin: birth.iin ?? (await allocateIin(tx, { dateOfBirth: birth.declaration.child.dateOfBirth, sex: birth.declaration.child.sex, recordId, at: now }, deps.rules.iin)),
+        iin: birth.iin!,
         officeId: birth.officeId,
         registeredOn: birth.registeredOn,
         timeliness: timelinessOf(birth.declaration.child.dateOfBirth, birth.registeredOn, deps.rules),
         citizenship: citizenshipAtBirth(birth.declaration, deps.rules.citizenship),
       };
-      const register: BirthPayload = { type: 'REGISTER', registration };
-      await appendAction(tx, birthRecord, recordId, { type: 'REGISTER', actor, officeId: birth.officeId, payload: register as unknown as Json }, options);
-      report.imported++;
-    }
+      const payloads: BirthPayload[] = [
+        { type: 'DECLARE', declaration: birth.declaration, jurisdiction: kato, missingDocuments: [], legacyRef: birth.ref },
+        { type: 'VALIDATE' },
+        { type: 'REGISTER', registration },
+      ];
+      return { recordId, actions: payloads.map((payload) => ({ type: payload.type, actor, officeId: birth.officeId, payload: payload as unknown as Json })) };
+    });
+    await createRecordsInBulk(tx, birthRecord, items, deps.clock);
+    report.imported += items.length;
   });
 }

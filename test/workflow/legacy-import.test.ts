@@ -37,6 +37,7 @@ const rows = [
   { ...base, legacy_ref: 'L-5', act_number: '71-2010-0001' },
   { ...base, legacy_ref: 'L-6', act_number: '71-2010-0006', child_date_of_birth: '14.05.2010' },
   { ...base, legacy_ref: 'L-7', act_number: '71-2010-0007', registered_on: '2010-05-01' },
+  { ...base, legacy_ref: 'L-8', act_number: '71-2010-0008', iin: '100514500018' },
 ].map((values, i) => ({ line: i + 2, values }));
 
 describe('legacy register import', () => {
@@ -52,6 +53,7 @@ describe('legacy register import', () => {
       [6, 'act_number'],
       [7, 'child_date_of_birth'],
       [8, 'registered_on'],
+      [9, 'iin'],
     ]);
 
     const { rows: records } = await db.query<{ id: string; ref: string; number: string; iin: string; status: string }>(
