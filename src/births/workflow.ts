@@ -10,6 +10,7 @@ import { enqueue } from '../core/jobs/outbox.ts';
 import { significantPrefix } from '../places/hierarchy.ts';
 import { findFacility, findPlace } from '../places/store.ts';
 import { allocateActNumber, allocateIin } from './allocation.ts';
+import { checkIin } from './iin.ts';
 import type { Declaration, Notification } from './declaration.ts';
 import { type BirthPayload, type BirthState, birthRecord } from './record.ts';
 import { loadPack } from '../places/pack.ts';
@@ -99,6 +100,10 @@ export async function notifyBirth(deps: BirthDeps, notification: Notification, w
     if (notification.child.dateOfBirth > today) throw new AppError('validation_failed', 'the date of birth is in the future', { field: 'child.dateOfBirth' });
     if (notification.child.birthOrder > notification.child.plurality) {
       throw new AppError('validation_failed', 'birth order is more than the plurality', { field: 'child.birthOrder' });
+    }
+    if (notification.mother?.iin !== undefined) {
+      const check = checkIin(notification.mother.iin, deps.rules.iin, { dateOfBirth: notification.mother.dateOfBirth });
+      if (!check.valid) throw new AppError('validation_failed', `not a valid IIN: ${check.problems[0]!.message}`, { field: 'mother.iin', hint: 'correct it, or leave it out' });
     }
     const payload: BirthPayload = { type: 'NOTIFY', notification, jurisdiction: facility.kato };
     const result = await createRecord(tx, birthRecord, { type: 'NOTIFY', actor: actorId(w.actor), officeId: null, payload: payload as unknown as Json }, { clock: deps.clock, idempotencyKey: w.idempotencyKey });

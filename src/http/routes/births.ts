@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
+import { Value } from 'typebox/value';
 import { Declaration, Notification } from '../../births/declaration.ts';
+import { isFhirBundle, notificationFromFhir } from '../../births/fhir-notification.ts';
 import {
   approveCorrection,
   archiveBirth,
@@ -42,6 +44,16 @@ function view(record: BirthRow, warnings?: string[]) {
   return { id: record.id, status: record.status, version: record.version, jurisdiction: record.jurisdiction, number: record.number, iin: record.subjectId, data: record.data, warnings };
 }
 
+/** A value built by the server from a foreign format, checked against the schema it must meet. */
+function checked<T extends TSchema>(schema: T, value: Static<T>): Static<T> {
+  const first = [...Value.Errors(schema, value)][0];
+  if (first) {
+    const field = first.instancePath.slice(1).replaceAll('/', '.');
+    throw new AppError('validation_failed', `${field} ${first.message}`, { field, hint: 'the value came from the FHIR Bundle: correct it there' });
+  }
+  return value;
+}
+
 /** The Idempotency-Key header: a client-made id of this submission, so a retry never writes twice. */
 function idempotencyKey(request: FastifyRequest): string | undefined {
   const key = request.headers['idempotency-key'];
@@ -53,13 +65,44 @@ function idempotencyKey(request: FastifyRequest): string | undefined {
 }
 
 export function registerBirthRoutes(app: App, deps: BirthDeps): void {
+  // Hospitals integrated with OpenCRVS or an HL7 BFDR system send FHIR as it is.
+  app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new AppError('validation_failed', 'the body is not valid JSON', { field: 'body' }), undefined);
+    }
+  });
+
   app.post(
     '/api/v1/births/notifications',
     {
       config: { scope: 'birth.notify' },
-      schema: { tags, summary: 'A health facility notifies a birth (its own facility only)', body: Notification, response: { 201: BirthView } },
+      // A FHIR Bundle is not this schema: validation is attached and decided in the handler.
+      attachValidation: true,
+      schema: {
+        tags,
+        summary: 'A health facility notifies a birth (its own facility only)',
+        description:
+          'The body is this JSON object, or a FHIR R4 Bundle as sent to OpenCRVS (birth-notification document) or an HL7 BFDR live-birth document or submission message. For a Bundle, an API client of a facility notifies for that facility; others may name it in ?facilityId=.',
+        querystring: Type.Object({ facilityId: Type.Optional(Type.String({ maxLength: 64 })) }),
+        body: Notification,
+        response: { 201: BirthView },
+      },
     },
-    async (request, reply) => reply.status(201).send(view(await notifyBirth(deps, request.body, { actor: request.actor, idempotencyKey: idempotencyKey(request) }))),
+    async (request, reply) => {
+      let notification: Notification;
+      if (isFhirBundle(request.body)) {
+        const actor = request.actor;
+        const facilityId = (actor?.kind === 'client' ? actor.facilityId : null) ?? request.query.facilityId;
+        notification = checked(Notification, notificationFromFhir(request.body, { facilityId }));
+      } else if (request.validationError) {
+        throw request.validationError;
+      } else {
+        notification = request.body;
+      }
+      return reply.status(201).send(view(await notifyBirth(deps, notification, { actor: request.actor, idempotencyKey: idempotencyKey(request) })));
+    },
   );
 
   app.post(
