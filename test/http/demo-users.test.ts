@@ -2,12 +2,34 @@ import { generate } from 'otplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoPassword, demoTotpSecret, seedDemo } from '../../src/access/demo.ts';
 import { loadRoles } from '../../src/access/roles.ts';
+import { seedDemoBirths } from '../../src/births/demo.ts';
+import { birthDepsFor } from '../../src/births/workflow.ts';
 import { loadPack } from '../../src/places/pack.ts';
 import { loadPackIntoDb } from '../../src/places/store.ts';
 import { openTestApp, type TestApp } from '../support/app.ts';
 
 const open: TestApp[] = [];
 afterAll(() => Promise.all(open.map((t) => t.close())));
+
+describe('demo births', () => {
+  it('seeds one birth on each road, registered ones with valid IINs, and a second seed adds nothing', async () => {
+    const t = await openTestApp();
+    open.push(t);
+    await loadPackIntoDb(t.db, loadPack('kz'));
+    const deps = birthDepsFor(t.db, t.clock, 'kz');
+    await seedDemoBirths(deps);
+    await seedDemoBirths(deps);
+    const { rows } = await t.db.query<{ status: string; n: number }>("SELECT status, count(*)::int AS n FROM records WHERE type = 'birth' GROUP BY status ORDER BY status");
+    expect(rows).toEqual([
+      { status: 'DECLARED', n: 1 },
+      { status: 'NOTIFIED', n: 2 },
+      { status: 'REGISTERED', n: 3 },
+      { status: 'VALIDATED', n: 1 },
+    ]);
+    const citizenship = await t.db.query<{ result: string }>("SELECT data->'registration'->'citizenship'->>'result' AS result FROM records WHERE status = 'REGISTERED' ORDER BY number");
+    expect(citizenship.rows.map((r) => r.result)).toEqual(['citizen', 'undetermined', 'citizen']);
+  });
+});
 
 describe('demo users', () => {
   it('sign in with the documented password and TOTP secret in demo mode, and must change the password outside it', async () => {

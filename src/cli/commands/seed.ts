@@ -3,6 +3,8 @@ import { generate } from 'otplib';
 import { demoPassword, demoTotpSecret, seedDemo } from '../../access/demo.ts';
 import { loadRoles } from '../../access/roles.ts';
 import { resolveSecretKey } from '../../access/secret-key.ts';
+import { seedDemoBirths } from '../../births/demo.ts';
+import { birthDepsFor } from '../../births/workflow.ts';
 import { systemClock } from '../../core/clock.ts';
 import { loadPack } from '../../places/pack.ts';
 import { loadPackIntoDb } from '../../places/store.ts';
@@ -11,7 +13,7 @@ import { withDb } from '../context.ts';
 export function registerSeed(program: Command): void {
   program
     .command('seed')
-    .description('load the country pack, and with --demo one demo user per role and a demo hospital client')
+    .description('load the country pack, and with --demo one demo user per role, a demo hospital client and demo births')
     .option('--demo', 'also create demo data (see the README: demo passwords work as they are only with TIRKEU_DEMO=1)')
     .action((options: { demo?: boolean }) =>
       withDb(
@@ -28,6 +30,8 @@ export function registerSeed(program: Command): void {
             process.stdout.write(`  ${u.username.padEnd(30)} ${(u.jurisdiction ?? 'national').padEnd(10)}${u.secondFactor ? ' second factor: TOTP secret ' + demoTotpSecret : ''}\n`);
           }
           if (seed.client) process.stdout.write(`demo API client ${seed.client.id}, secret (shown once): ${seed.client.secret}\n`);
+          const births = await seedDemoBirths(birthDepsFor(db, systemClock, config.pack));
+          process.stdout.write(`${births.births} demo births in Astana: notified, declared, validated and registered (an undocumented mother and a foundling among them)\n`);
           if (!config.demo) process.stdout.write('TIRKEU_DEMO is not set: each demo user must choose a new password at first sign-in\n');
         },
         { migrate: true },
