@@ -8,7 +8,7 @@ import { AppError } from '../core/errors.ts';
 import { isUuid } from '../core/ids.ts';
 import { enqueue } from '../core/jobs/outbox.ts';
 import { significantPrefix } from '../places/hierarchy.ts';
-import { findFacility, findPlace } from '../places/store.ts';
+import { findFacility, findOffice, findPlace } from '../places/store.ts';
 import { allocateActNumber, allocateIin } from './allocation.ts';
 import { checkIin } from './iin.ts';
 import type { Declaration, Notification } from './declaration.ts';
@@ -276,6 +276,7 @@ export async function registerBirth(deps: BirthDeps, id: string, w: WriteContext
 
 export interface GapEntry {
   id: string;
+  status: string;
   facilityId: string | null;
   jurisdiction: string;
   dateOfBirth: string;
@@ -285,16 +286,24 @@ export interface GapEntry {
 }
 
 /**
- * "The gap": births a facility notified that nobody has declared yet, oldest first, inside the
- * reader's jurisdiction (and under `within`, when given). What registrars work through.
+ * "The gap": births a facility notified that are not registered yet, oldest first, inside the
+ * reader's jurisdiction (and under `within`, or an office's place, when given). What registrars
+ * work through: a registered, archived or revoked birth leaves it.
  */
-export async function listGap(deps: BirthDeps, actor: Actor | undefined, q: { within?: string; limit: number }): Promise<GapEntry[]> {
+export async function listGap(deps: BirthDeps, actor: Actor | undefined, q: { within?: string; office?: string; limit: number }): Promise<GapEntry[]> {
   authorize(actor, 'record.read');
   const scope = actor.kind === 'system' ? null : actor.jurisdiction;
-  const prefixes = [scope, q.within ?? null].filter((p): p is string => p !== null).map((p) => `${significantPrefix(p)}%`);
-  const { rows } = await deps.db.query<{ id: string; jurisdiction: string; data: BirthState }>(
-    `SELECT id, jurisdiction, data FROM records
-     WHERE type = 'birth' AND status = 'NOTIFIED' AND jurisdiction LIKE ALL ($1::text[])
+  let within = q.within ?? null;
+  if (q.office) {
+    const office = await findOffice(deps.db, q.office);
+    if (!office) throw new AppError('validation_failed', `no registry office ${q.office}`, { field: 'office', hint: 'see GET /api/v1/offices' });
+    within = office.kato;
+  }
+  const prefixes = [scope, within].filter((p): p is string => p !== null).map((p) => `${significantPrefix(p)}%`);
+  const { rows } = await deps.db.query<{ id: string; status: string; jurisdiction: string; data: BirthState }>(
+    `SELECT id, status, jurisdiction, data FROM records
+     WHERE type = 'birth' AND status IN ('NOTIFIED', 'DECLARED', 'REQUIRES_UPDATE', 'VALIDATED')
+       AND data->>'notifiedAt' IS NOT NULL AND jurisdiction LIKE ALL ($1::text[])
      ORDER BY data->'notification'->'child'->>'dateOfBirth', id LIMIT $2`,
     [prefixes.length ? prefixes : ['%'], q.limit],
   );
@@ -303,6 +312,7 @@ export async function listGap(deps: BirthDeps, actor: Actor | undefined, q: { wi
     const dateOfBirth = r.data.notification!.child.dateOfBirth;
     return {
       id: r.id,
+      status: r.status,
       facilityId: r.data.facilityId,
       jurisdiction: r.jurisdiction,
       dateOfBirth,

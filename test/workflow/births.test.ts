@@ -164,8 +164,14 @@ describe('birth registration over the API', () => {
     expect(gap.json().items, gap.body).toEqual([expect.objectContaining({ id: notified.json().id, dateOfBirth: '2026-02-20', ageDays: 10, overdue: true })]);
     expect((await as('almaty', { method: 'GET', url: '/api/v1/births/gap' })).json().items).toEqual([]);
 
-    const declared = await as('agent', { method: 'PUT', url: `/api/v1/births/${notified.json().id}/declaration`, payload: { ...facilityBirth, child: { ...facilityBirth.child, sex: 'male', dateOfBirth: '2026-02-20' } } });
+    const late = { ...facilityBirth, child: { ...facilityBirth.child, sex: 'male', dateOfBirth: '2026-02-20' }, documents: [...facilityBirth.documents, { type: 'late_registration_statement' }] };
+    const declared = await as('agent', { method: 'PUT', url: `/api/v1/births/${notified.json().id}/declaration`, payload: late });
     expect(declared.json().status).toBe('DECLARED');
+    // Declared is not registered: the birth stays in the gap until it is.
+    expect((await as('registrar', { method: 'GET', url: '/api/v1/births/gap?office=kz-con-71-01' })).json().items).toEqual([expect.objectContaining({ id: notified.json().id, status: 'DECLARED' })]);
+    expect((await as('registrar', { method: 'GET', url: '/api/v1/births/gap?office=kz-rgo-71-00' })).statusCode).toBe(400);
+    await as('agent', { method: 'POST', url: `/api/v1/births/${notified.json().id}/validate` });
+    await as('registrar', { method: 'POST', url: `/api/v1/births/${notified.json().id}/register` });
     expect((await as('registrar', { method: 'GET', url: '/api/v1/births/gap' })).json().items).toEqual([]);
   });
 

@@ -204,9 +204,10 @@ export function registerBirthRoutes(app: App, deps: BirthDeps): void {
       config: { scope: 'record.read' },
       schema: {
         tags,
-        summary: 'Births notified by facilities and not yet declared, oldest first, with the child’s age in days',
+        summary: 'Births notified by facilities and not yet registered, oldest first, with the child’s age in days',
         querystring: Type.Object({
           within: Type.Optional(Type.String({ pattern: '^[0-9]{9}$' })),
+          office: Type.Optional(Type.String({ maxLength: 64, description: 'the area of this registry office' })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
         }),
         response: {
@@ -214,6 +215,7 @@ export function registerBirthRoutes(app: App, deps: BirthDeps): void {
             items: Type.Array(
               Type.Object({
                 id: Type.String(),
+                status: Type.String(),
                 facilityId: Type.Union([Type.String(), Type.Null()]),
                 jurisdiction: Type.String(),
                 dateOfBirth: Type.String(),
