@@ -19,6 +19,15 @@ export interface Registration {
   citizenship: CitizenshipAtBirth;
 }
 
+/** A supporting document as the history cites it; the bytes are in the documents table. */
+export interface AttachedDocument {
+  id: string;
+  type: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+}
+
 export interface BirthState {
   status: BirthStatus;
   jurisdiction: string;
@@ -29,6 +38,8 @@ export interface BirthState {
   /** When a notified birth passed the legal period undeclared (and the mother was reminded). */
   overdueSince: string | null;
   declaration: Declaration | null;
+  /** Uploaded supporting documents, in the order they came. */
+  attachments: AttachedDocument[];
   /** Document requirements not yet met (each a list of types of which one would do). */
   missingDocuments: string[][];
   registration: Registration | null;
@@ -46,6 +57,7 @@ export type BirthPayload =
   | { type: 'NOTIFY'; notification: Notification; jurisdiction: string }
   | { type: 'DECLARE'; declaration: Declaration; jurisdiction: string; missingDocuments: string[][]; legacyRef?: string }
   | { type: 'FLAG_OVERDUE' }
+  | { type: 'ATTACH_DOCUMENT'; document: AttachedDocument; missingDocuments: string[][] }
   | { type: 'VALIDATE' }
   | { type: 'REQUEST_UPDATE' }
   | { type: 'REGISTER'; registration: Registration }
@@ -57,7 +69,7 @@ export type BirthPayload =
   | { type: 'REJECT_CORRECTION' }
   | { type: 'REVOKE' };
 
-const assignment = ['ASSIGN', 'UNASSIGN'];
+const assignment = ['ASSIGN', 'UNASSIGN', 'ATTACH_DOCUMENT'];
 
 export const birthRecord = registerRecordType<BirthState & Json>({
   type: 'birth',
@@ -85,6 +97,7 @@ export const birthRecord = registerRecordType<BirthState & Json>({
         notifiedAt: null,
         overdueSince: null,
         declaration: null,
+        attachments: [],
         missingDocuments: [],
         registration: null,
         assignedTo: null,
@@ -121,6 +134,13 @@ function reduceBirth(state: BirthState, p: BirthPayload, action: ActionFacts, at
         missingDocuments: p.missingDocuments,
         legacyRef: p.legacyRef ?? state.legacyRef,
         lastReason: null,
+      };
+    case 'ATTACH_DOCUMENT':
+      return {
+        ...state,
+        attachments: [...state.attachments, p.document],
+        declaration: state.declaration && { ...state.declaration, documents: [...state.declaration.documents, { type: p.document.type, reference: p.document.id }] },
+        missingDocuments: p.missingDocuments,
       };
     case 'FLAG_OVERDUE':
       return { ...state, overdueSince: at };

@@ -61,7 +61,7 @@ async function emit(tx: Tx, deps: BirthDeps, event: string, result: WriteResult<
 }
 
 /** A birth record the actor may act on with `scope`, locked for the rest of the transaction; 404 otherwise. */
-async function lockBirth(tx: Tx, id: string, actor: Actor | undefined, scope: Scope, options: { anyHolder?: boolean } = {}): Promise<BirthRow> {
+export async function lockBirth(tx: Tx, id: string, actor: Actor | undefined, scope: Scope, options: { anyHolder?: boolean } = {}): Promise<BirthRow> {
   const { rows } = isUuid(id) ? await tx.query<{ id: string }>("SELECT id FROM records WHERE id = $1 AND type = 'birth' FOR UPDATE", [id]) : { rows: [] };
   const record = rows[0] ? await findRecord<BirthState & Json>(tx, id) : undefined;
   authorize(actor, scope, record ? { jurisdiction: record.jurisdiction, facilityId: record.data.facilityId } : undefined, { existing: true });

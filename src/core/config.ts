@@ -23,6 +23,8 @@ export interface Config {
   poolSize: number;
   /** Base64 of 32 bytes that seal TOTP secrets at rest (TIRKEU_SECRET_KEY). */
   secretKey: string | undefined;
+  /** Largest supporting document (scan, photo) accepted, in bytes. */
+  uploadLimitBytes: number;
   /** How often overdue birth notifications are looked for (and mothers reminded). */
   reminderSweepMs: number;
   /** Demo mode (TIRKEU_DEMO): demo users may keep their documented passwords. Never in production. */
@@ -80,6 +82,7 @@ export function loadConfig(env: Env = process.env): Config {
     poolSize: integer(env, 'TIRKEU_DB_POOL', 10, 1, 500),
     secretKey: env.TIRKEU_SECRET_KEY || undefined,
     demo: flag(env, 'TIRKEU_DEMO', false),
+    uploadLimitBytes: integer(env, 'TIRKEU_UPLOAD_LIMIT', 5 * 1_048_576, 1024, 100 * 1_048_576),
     reminderSweepMs: integer(env, 'TIRKEU_REMINDER_SWEEP_MS', 3_600_000, 1_000, 86_400_000),
   };
 }

@@ -12,6 +12,7 @@ export const errorCodes = [
   'unauthenticated',
   'forbidden',
   'payload_too_large',
+  'unsupported_media_type',
   'unavailable',
   'migration_changed', // an applied migration file was edited afterwards
   'log_broken', // verify-log found a broken link

@@ -183,6 +183,6 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
   registerAuditRoutes(app, deps);
   registerRecordRoutes(app, deps);
   registerPlaceRoutes(app, deps);
-  registerBirthRoutes(app, birthDepsFor(deps.db, deps.clock, deps.config.pack));
+  registerBirthRoutes(app, birthDepsFor(deps.db, deps.clock, deps.config.pack), { uploadLimitBytes: deps.config.uploadLimitBytes });
   return app;
 }

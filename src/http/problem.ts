@@ -15,6 +15,7 @@ const statusOf: Record<ErrorCode, number> = {
   unauthenticated: 401,
   forbidden: 403,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   unavailable: 503,
   migration_changed: 500,
   log_broken: 500,
@@ -31,6 +32,7 @@ const titleOf: Record<ErrorCode, string> = {
   unauthenticated: 'Sign-in required',
   forbidden: 'Not permitted',
   payload_too_large: 'Request too large',
+  unsupported_media_type: 'Unsupported content type',
   unavailable: 'Service unavailable',
   migration_changed: 'Internal error',
   log_broken: 'Internal error',
@@ -77,9 +79,9 @@ function fromFastify(error: FastifyError): AppError {
     });
   }
   if (error.statusCode === 415) {
-    return new AppError('validation_failed', error.message, {
+    return new AppError('unsupported_media_type', error.message, {
       field: 'content-type',
-      hint: 'send application/json',
+      hint: 'send application/json, or for a document upload application/pdf, image/jpeg or image/png',
     });
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {

@@ -11,6 +11,7 @@ import { loadPackIntoDb } from '../../src/places/store.ts';
 import { openTestApp, type TestApp } from '../support/app.ts';
 import { type BirthStage, birthDeps, facilityDeclaration, makeBirth } from '../support/births.ts';
 import { noteRecord } from '../support/note-record.ts';
+import { attachDocument } from '../../src/births/documents.ts';
 
 /**
  * Every role × every route × a target inside / outside the caller's jurisdiction. The callers all
@@ -24,6 +25,8 @@ interface World {
   record: { inside: string; outside: string };
   /** A fresh birth record at the Astana or Almaty facility, declared or validated. */
   birth(inside: boolean, stage?: BirthStage): Promise<string>;
+  /** A birth record with one uploaded document: [recordId, documentId]. */
+  document(inside: boolean): Promise<[string, string]>;
   user: { inside: string; outside: string };
   client: { inside: string; outside: string };
   unique(): string;
@@ -130,6 +133,12 @@ const routes: Record<string, Row> = {
   'POST /api/v1/births/:id/revoke': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i, 'registered')}/revoke`, { reason: 'registered twice' }), ok: 200, outside: 404 },
   'POST /api/v1/births/:id/assign': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/assign`), ok: 200, outside: 404 },
   'POST /api/v1/births/:id/release': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/release`), ok: 200, outside: 404 },
+  'POST /api/v1/births/:id/documents': {
+    request: async (w, i) => ({ method: 'POST', url: `/api/v1/births/${await w.birth(i)}/documents?type=medical_birth_certificate`, headers: { 'content-type': 'application/pdf' }, payload: Buffer.from('%PDF-1.4 matrix') }),
+    ok: 201,
+    outside: 404,
+  },
+  'GET /api/v1/births/:id/documents/:documentId': { request: async (w, i) => get(`/api/v1/births/${(await w.document(i)).join('/documents/')}`), ok: 200, outside: 404 },
   'GET /api/v1/births/gap': { request: () => get('/api/v1/births/gap'), ok: 200, outside: 'same' },
   'GET /api/v1/records/:id': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}`), ok: 200, outside: 404 },
   'GET /api/v1/records/:id/actions': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}/actions`), ok: 200, outside: 404 },
@@ -157,6 +166,12 @@ beforeAll(async () => {
     client: { inside: await client('client-astana', astana), outside: await client('client-almaty', almaty) },
     unique: () => `m${++n}`,
     birth: (inside, stage) => makeBirth(birthDeps(t.db, t.clock), facility(inside), stage),
+    document: async (inside) => {
+      const deps = birthDeps(t.db, t.clock);
+      const recordId = await makeBirth(deps, facility(inside));
+      const { document } = await attachDocument(deps, recordId, { type: 'medical_birth_certificate', mediaType: 'application/pdf', content: Buffer.from('%PDF-1.4 matrix') }, { actor: { kind: 'system', id: 'system' } });
+      return [recordId, document.id];
+    },
   };
   for (const role of roles.keys()) roleUsers.set(role, await user(`m.${role}`, astana, [role]));
 });
@@ -164,7 +179,7 @@ afterAll(() => t.close());
 
 async function asRole(role: string, options: InjectOptions) {
   const session = await t.db.transaction((tx) => createSession(tx, roleUsers.get(role)!, 'active', ctx()));
-  return t.app.inject({ ...options, headers: { cookie: `tirkeu_session=${session.token}`, 'x-csrf-token': session.csrfToken } });
+  return t.app.inject({ ...options, headers: { ...(options.headers as Record<string, string>), cookie: `tirkeu_session=${session.token}`, 'x-csrf-token': session.csrfToken } });
 }
 
 function allowed(role: string, scope: RouteScope): boolean {

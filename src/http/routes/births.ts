@@ -2,6 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { Declaration, Notification } from '../../births/declaration.ts';
+import { audit } from '../../access/audit.ts';
+import { attachDocument, documentMediaTypes, readDocument } from '../../births/documents.ts';
 import { isFhirBundle, notificationFromFhir } from '../../births/fhir-notification.ts';
 import {
   approveCorrection,
@@ -22,6 +24,7 @@ import {
 } from '../../births/workflow.ts';
 import { AppError } from '../../core/errors.ts';
 import type { App } from '../app.ts';
+import { requestContext } from '../authenticate.ts';
 
 const tags = ['births'];
 const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
@@ -64,7 +67,7 @@ function idempotencyKey(request: FastifyRequest): string | undefined {
   return key;
 }
 
-export function registerBirthRoutes(app: App, deps: BirthDeps): void {
+export function registerBirthRoutes(app: App, deps: BirthDeps, limits: { uploadLimitBytes: number }): void {
   // Hospitals integrated with OpenCRVS or an HL7 BFDR system send FHIR as it is.
   app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -196,6 +199,50 @@ export function registerBirthRoutes(app: App, deps: BirthDeps): void {
           reason: request.body.reason,
         }),
       ),
+  );
+
+  // Scans and photos arrive as they are; checkDocument looks at the bytes, not only the label.
+  app.addContentTypeParser(Object.keys(documentMediaTypes), { parseAs: 'buffer', bodyLimit: limits.uploadLimitBytes }, (_request, body, done) => done(null, body));
+
+  app.post(
+    '/api/v1/births/:id/documents',
+    {
+      config: { scope: 'birth.declare' },
+      bodyLimit: limits.uploadLimitBytes,
+      schema: {
+        tags,
+        summary: 'Attach a supporting document (PDF, JPEG or PNG, as the request body) of the given type',
+        params: Id,
+        querystring: Type.Object({ type: Type.String({ maxLength: 60, description: 'e.g. medical_birth_certificate' }) }),
+        response: {
+          201: Type.Object({
+            document: Type.Object({ id: Type.String(), type: Type.String(), mediaType: Type.String(), size: Type.Integer(), sha256: Type.String() }),
+            record: BirthView,
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!Buffer.isBuffer(request.body)) {
+        throw new AppError('validation_failed', 'send the document itself as the body', { field: 'content-type', hint: `one of: ${Object.keys(documentMediaTypes).join(', ')}` });
+      }
+      const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
+      const result = await attachDocument(deps, request.params.id, { type: request.query.type, mediaType, content: request.body }, { actor: request.actor, idempotencyKey: idempotencyKey(request) });
+      return reply.status(201).send({ document: result.document, record: view(result.record) });
+    },
+  );
+
+  app.get(
+    '/api/v1/births/:id/documents/:documentId',
+    {
+      config: { scope: 'record.read' },
+      schema: { tags, summary: 'A supporting document, as uploaded (every read is audited)', params: Type.Object({ id: Type.String({ maxLength: 64 }), documentId: Type.String({ maxLength: 64 }) }) },
+    },
+    async (request, reply) => {
+      const document = await readDocument(deps, request.params.id, request.params.documentId, request.actor);
+      await audit(deps.db, requestContext(request, deps), { actor: request.actor!, event: 'document_read', outcome: 'success', targetType: 'document', targetId: document.id });
+      return reply.type(document.mediaType).header('x-content-sha256', document.sha256).header('content-disposition', 'inline').send(document.content);
+    },
   );
 
   app.get(
