@@ -253,6 +253,25 @@ describe('birth registration over the API', () => {
     expect(history.json().items[2]).toMatchObject({ type: 'ASSIGN', reason: expect.stringContaining('taken over from user:') });
   });
 
+  it('refuses a stale version and an idempotency key reused for a different body, writing nothing', async () => {
+    const first = await as('agent', { method: 'POST', url: '/api/v1/births', payload: facilityBirth, headers: { 'idempotency-key': 'declare-key-0001' } });
+    const retry = await as('agent', { method: 'POST', url: '/api/v1/births', payload: facilityBirth, headers: { 'idempotency-key': 'declare-key-0001' } });
+    expect(retry.json().id).toBe(first.json().id);
+    const other = await as('agent', { method: 'POST', url: '/api/v1/births', payload: { ...facilityBirth, child: { ...facilityBirth.child, givenName: 'Басқа' } }, headers: { 'idempotency-key': 'declare-key-0001' } });
+    expect(other.statusCode).toBe(422);
+    expect(other.json()).toMatchObject({ code: 'idempotency_key_reused', field: 'Idempotency-Key' });
+    const id = first.json().id;
+    await as('agent', { method: 'PUT', url: `/api/v1/births/${id}/declaration?version=1`, payload: facilityBirth });
+    const stale = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate`, payload: { version: 1 } });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({ code: 'version_conflict', currentVersion: 2 });
+    const history = await as('registrar', { method: 'GET', url: `/api/v1/records/${id}/actions` });
+    expect(history.json().items.map((a: { type: string }) => a.type)).toEqual(['DECLARE', 'DECLARE']);
+    const wrongState = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register` });
+    expect(wrongState.statusCode).toBe(409);
+    expect(wrongState.json()).toMatchObject({ code: 'action_not_allowed', currentStatus: 'DECLARED', allowed: expect.arrayContaining(['VALIDATE']) });
+  });
+
   it('keeps an intact log', async () => {
     const report = await verifyLog(t.db);
     expect(report.broken).toBeUndefined();
