@@ -62,8 +62,7 @@ async function emit(tx: Tx, deps: BirthDeps, event: string, result: WriteResult<
 
 /** A birth record the actor may act on with `scope`, locked for the rest of the transaction; 404 otherwise. */
 export async function lockBirth(tx: Tx, id: string, actor: Actor | undefined, scope: Scope, options: { anyHolder?: boolean } = {}): Promise<BirthRow> {
-  const { rows } = isUuid(id) ? await tx.query<{ id: string }>("SELECT id FROM records WHERE id = $1 AND type = 'birth' FOR UPDATE", [id]) : { rows: [] };
-  const record = rows[0] ? await findRecord<BirthState & Json>(tx, id) : undefined;
+  const record = isUuid(id) ? await findRecord<BirthState & Json>(tx, id, { type: 'birth', lock: true }) : undefined;
   authorize(actor, scope, record ? { jurisdiction: record.jurisdiction, facilityId: record.data.facilityId } : undefined, { existing: true });
   if (!record) throw new AppError('not_found', 'no such birth record', { field: 'id' });
   const holder = record.data.assignedTo;

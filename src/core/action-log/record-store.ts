@@ -68,11 +68,16 @@ const recordColumns = `id, type, status, version, jurisdiction, office_id AS "of
 const actionColumns = `seq, record_id AS "recordId", record_seq AS "recordSeq", type, actor,
   office_id AS "officeId", at, reason, payload, prev_hash AS "prevHash", hash`;
 
+/** A record by id; `lock` takes its row lock for the rest of the caller's transaction. */
 export async function findRecord<S extends Json = Json>(
   db: Queryable,
   id: string,
+  options: { type?: string; lock?: boolean } = {},
 ): Promise<RecordRow<S> | undefined> {
-  const { rows } = await db.query<RecordRow<S>>(`SELECT ${recordColumns} FROM records WHERE id = $1`, [id]);
+  const { rows } = await db.query<RecordRow<S>>(
+    `SELECT ${recordColumns} FROM records WHERE id = $1 AND ($2::text IS NULL OR type = $2)${options.lock ? ' FOR UPDATE' : ''}`,
+    [id, options.type ?? null],
+  );
   return rows[0];
 }
 
