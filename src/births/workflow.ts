@@ -44,8 +44,16 @@ export function birthDepsFor(db: Db, clock: Clock, pack: string): BirthDeps {
 
 /** Today's date where the registry is (the pack's time zone), as YYYY-MM-DD. */
 export function localDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(at);
 }
+
+/** Building a DateTimeFormat costs far more than using one: one per time zone, made once. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 function actorId(actor: Actor): string {
   return actor.kind === 'system' ? 'system' : `${actor.kind}:${actor.id}`;
