@@ -47,11 +47,20 @@ export function parseBirthRules(settings: PackSettings): BirthRules {
   const evidence = {} as Record<LegalPath, string[][]>;
   for (const path of ['facility_birth', 'home_birth', 'mother_without_documents', 'foreign_or_stateless_parents', 'foundling'] as const) {
     const documents = reg.paths[path]?.documents;
-    if (!Array.isArray(documents)) throw packError(`birthRegistration.paths.${path}.documents`);
+    if (!isEvidence(documents)) throw packError(`birthRegistration.paths.${path}.documents (a list of lists of document types)`);
     evidence[path] = documents;
   }
   const citizenship = settings.citizenshipAtBirth as CitizenshipRules | undefined;
   if (!citizenship || !Array.isArray(citizenship.rules) || !citizenship.otherwise) throw packError('citizenshipAtBirth');
+  const results = ['citizen', 'not_citizen', 'undetermined'];
+  const named = (reason: unknown) => ['kk', 'ru', 'en'].every((lang) => typeof (reason as Record<string, unknown> | undefined)?.[lang] === 'string');
+  citizenship.rules.forEach((rule, i) => {
+    const unknown = Object.keys(rule.when ?? {}).filter((key) => !citizenshipFactNames.includes(key as keyof CitizenshipFacts));
+    if (!rule.when || unknown.length) throw packError(`citizenshipAtBirth.rules[${i}].when${unknown.length ? ` (unknown: ${unknown.join(', ')}; known: ${citizenshipFactNames.join(', ')})` : ''}`);
+    if (!results.includes(rule.result)) throw packError(`citizenshipAtBirth.rules[${i}].result (one of ${results.join(', ')})`);
+    if (!named(rule.reason)) throw packError(`citizenshipAtBirth.rules[${i}].reason (kk, ru and en)`);
+  });
+  if (!results.includes(citizenship.otherwise.result) || !named(citizenship.otherwise.reason)) throw packError('citizenshipAtBirth.otherwise');
   if (!reg.motherAgeAtBirth) throw packError('birthRegistration.motherAgeAtBirth');
   if (!reg.reminder?.kk || !reg.reminder.ru || !reg.reminder.en) throw packError('birthRegistration.reminder');
   return {
@@ -64,6 +73,10 @@ export function parseBirthRules(settings: PackSettings): BirthRules {
     citizenship,
     reminder: reg.reminder,
   };
+}
+
+function isEvidence(value: unknown): value is string[][] {
+  return Array.isArray(value) && value.every((anyOf) => Array.isArray(anyOf) && anyOf.length > 0 && anyOf.every((type) => typeof type === 'string'));
 }
 
 export type Timeliness = 'current' | 'late' | 'delayed';
@@ -95,6 +108,17 @@ export function missingDocuments(declaration: Declaration, timeliness: Timelines
   const needed = [...rules.evidence[declaration.path], ...(timeliness === 'current' ? [] : rules.timelinessEvidence[timeliness])];
   return needed.filter((anyOf) => !anyOf.some((type) => presented.has(type)));
 }
+
+const citizenshipFactNames: (keyof CitizenshipFacts)[] = [
+  'foundling',
+  'citizenParents',
+  'otherParent',
+  'bornInCountry',
+  'allParentsStateless',
+  'parentsPermanentResidents',
+  'citizenParentResident',
+  'allParentsForeign',
+];
 
 export interface CitizenshipFacts {
   foundling: boolean;

@@ -57,3 +57,18 @@ describe('timeliness', () => {
     expect(timelinessOf('2025-03-01', '2026-03-04', rules)).toBe('delayed');
   });
 });
+
+describe('the pack’s birth rules are checked when read', () => {
+  const settings = loadPack('kz').settings;
+  const broken = (change: (s: typeof settings) => void) => {
+    const copy = structuredClone(settings);
+    change(copy);
+    return () => parseBirthRules(copy);
+  };
+  it('names a misspelt condition, an unknown result and a missing translation', () => {
+    expect(broken((s) => ((s.citizenshipAtBirth as { rules: { when: object }[] }).rules[1]!.when = { citizenParent: 2 }))).toThrow(/rules\[1\]\.when \(unknown: citizenParent/);
+    expect(broken((s) => ((s.citizenshipAtBirth as { rules: { result: string }[] }).rules[0]!.result = 'yes'))).toThrow(/rules\[0\]\.result/);
+    expect(broken((s) => delete (s.citizenshipAtBirth as { otherwise: { reason: { kk?: string } } }).otherwise.reason.kk)).toThrow(/otherwise/);
+    expect(broken((s) => ((s.birthRegistration as { paths: { home_birth: { documents: unknown } } }).paths.home_birth.documents = ['attendant_statement']))).toThrow(/home_birth\.documents/);
+  });
+});

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { loadRoles } from '../../access/roles.ts';
+import { parseBirthRules } from '../../births/rules.ts';
 import { loadConfig } from '../../core/config.ts';
 import { loadPack } from '../../places/pack.ts';
 import { loadPackIntoDb } from '../../places/store.ts';
@@ -16,11 +18,15 @@ export function registerPack(program: Command): void {
     .action((options: { pack?: string }) => {
       const code = options.pack ?? loadConfig().pack;
       const parsed = loadPack(code);
+      // The rules other modules read from the pack are checked here too, so a mistake shows before a server starts.
+      const roles = loadRoles(code);
+      const births = parseBirthRules(parsed.settings);
       const counts = new Map<string, number>();
       for (const p of parsed.places) counts.set(p.level, (counts.get(p.level) ?? 0) + 1);
       const levels = [...counts].map(([level, n]) => `${n} ${level}`);
       process.stdout.write(
-        `pack ${code} is valid: ${levels.join(', ')}; ${parsed.offices.length} offices; ${parsed.facilities.length} facilities; time zone ${parsed.settings.timeZone}\n`,
+        `pack ${code} is valid: ${levels.join(', ')}; ${parsed.offices.length} offices; ${parsed.facilities.length} facilities; ${roles.size} roles; ` +
+          `${births.citizenship.rules.length} citizenship rules; time zone ${parsed.settings.timeZone}\n`,
       );
     });
   pack
