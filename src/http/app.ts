@@ -1,24 +1,16 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  LogController,
-  type RawServerDefault,
-} from 'fastify';
-import { loadRoles, type RoleCatalogue } from '../access/roles.ts';
+import Fastify, { LogController } from 'fastify';
+import { loadRoles } from '../access/roles.ts';
 import { birthDepsFor } from '../births/workflow.ts';
 import { resolveSecretKey } from '../access/secret-key.ts';
-import type { Clock } from '../core/clock.ts';
-import type { Config } from '../core/config.ts';
-import type { Db } from '../core/db/types.ts';
 import { AppError } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { sendProblem, toProblem } from './problem.ts';
 import { registerAuthentication } from './authenticate.ts';
+import type { App, AppDeps, RouteDeps, RouteEntry } from './types.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -27,53 +19,12 @@ import { registerRecordRoutes } from './routes/records.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerPlaceRoutes } from './routes/places.ts';
 
-/** What every route handler may use; modules get their dependencies from here, never from globals. */
-export interface AppDeps {
-  db: Db;
-  config: Config;
-  clock: Clock;
-  logger: FastifyBaseLogger | false;
-}
-
-/** What routes get besides AppDeps: the pack's roles and the key that seals TOTP secrets. */
-export interface RouteDeps extends AppDeps {
-  roles: RoleCatalogue;
-  secretKey: Buffer;
-}
-
-export type App = FastifyInstance<
-  RawServerDefault,
-  IncomingMessage,
-  ServerResponse,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
-
-/** A route as the policy sees it: what the access matrix test enumerates. */
-export interface RouteEntry {
-  method: string;
-  url: string;
-  scope: string;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Every route the app serves (HEAD twins and the API reference pages left out), with its scope. */
-    routeScopes: RouteEntry[];
-  }
-  interface FastifyContextConfig {
-    /**
-     * The permission a route needs: 'public' or a scope name. Every route must declare one; the
-     * access policy reads it, and the route matrix test enumerates routes by it.
-     */
-    scope?: string;
-  }
-}
-
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Routes that plugins add (the API reference pages) are public documentation. */
 const pluginRoutePrefixes = ['/api/docs'];
+
+export type { App, AppDeps, RouteDeps } from './types.ts';
 
 export async function buildApp(appDeps: AppDeps): Promise<App> {
   const deps: RouteDeps = { ...appDeps, roles: loadRoles(appDeps.config.pack), secretKey: resolveSecretKey(appDeps.config) };

@@ -10,7 +10,7 @@ import type { RouteScope } from '../access/scopes.ts';
 import { findSession, hashToken, type Session, sessionPolicy, touchSession } from '../access/sessions.ts';
 import { getUser } from '../access/users.ts';
 import { AppError } from '../core/errors.ts';
-import type { App, RouteDeps } from './app.ts';
+import type { App, RouteDeps } from './types.ts';
 
 export const sessionCookie = 'tirkeu_session';
 export const csrfHeader = 'x-csrf-token';

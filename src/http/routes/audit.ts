@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { queryAudit } from '../../access/audit.ts';
 import { authorize } from '../../access/policy.ts';
-import type { App, RouteDeps } from '../app.ts';
+import type { App, RouteDeps } from '../types.ts';
 
 const AuditLineView = Type.Object({
   seq: Type.Integer(),

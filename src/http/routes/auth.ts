@@ -11,7 +11,7 @@ import {
   signIn,
 } from '../../access/sign-in.ts';
 import { AppError } from '../../core/errors.ts';
-import type { App, RouteDeps } from '../app.ts';
+import type { App, RouteDeps } from '../types.ts';
 import { checkCsrf, requestContext, sessionCookie, setSessionCookie } from '../authenticate.ts';
 
 const Stage = Type.Union([

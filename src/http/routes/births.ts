@@ -23,7 +23,7 @@ import {
   validateBirth,
 } from '../../births/workflow.ts';
 import { AppError } from '../../core/errors.ts';
-import type { App } from '../app.ts';
+import type { App } from '../types.ts';
 import { requestContext } from '../authenticate.ts';
 
 const tags = ['births'];

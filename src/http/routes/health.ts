@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { isMigrated } from '../../core/db/migrations.ts';
-import type { App, AppDeps } from '../app.ts';
+import type { App, AppDeps } from '../types.ts';
 
 export function registerHealthRoutes(app: App, deps: AppDeps): void {
   // Liveness: the process answers. No database call, so a slow database does not get it restarted.

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { getPlace, listChildren, listFacilities, listOffices, searchPlaces } from '../../places/store.ts';
-import type { App, AppDeps } from '../app.ts';
+import type { App, AppDeps } from '../types.ts';
 
 const Names = Type.Object({ kk: Type.String(), ru: Type.String(), en: Type.String() });
 const Kato = Type.String({ pattern: '^[0-9]{9}$', description: '9-digit KATO code' });

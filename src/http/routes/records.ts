@@ -5,7 +5,7 @@ import { authorize } from '../../access/policy.ts';
 import { findRecord, listActions } from '../../core/action-log/record-store.ts';
 import { AppError } from '../../core/errors.ts';
 import { isUuid } from '../../core/ids.ts';
-import type { App, RouteDeps } from '../app.ts';
+import type { App, RouteDeps } from '../types.ts';
 import { requestContext } from '../authenticate.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });

@@ -5,7 +5,7 @@ import { type Actor, authorize, can } from '../../access/policy.ts';
 import { scopes } from '../../access/scopes.ts';
 import { findUser, listUsers, type User } from '../../access/users.ts';
 import { AppError } from '../../core/errors.ts';
-import type { App, RouteDeps } from '../app.ts';
+import type { App, RouteDeps } from '../types.ts';
 import { requestContext } from '../authenticate.ts';
 
 const UserView = Type.Object({
