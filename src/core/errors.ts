@@ -44,3 +44,15 @@ export class AppError extends Error {
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
+
+/**
+ * The one answer for a record (or a document, user, client) that does not exist or that the caller
+ * may not see: identical byte for byte, so nobody can probe what exists outside their jurisdiction.
+ * `field` names the URL parameter the caller sent (`id`), the same whichever reason applies.
+ */
+export function notFound(field = 'id'): AppError {
+  return new AppError('not_found', 'not found, or outside what you may see', {
+    field,
+    hint: 'check the identifier; records outside your jurisdiction answer the same way as missing ones',
+  });
+}
