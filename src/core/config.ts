@@ -27,6 +27,8 @@ export interface Config {
   uploadLimitBytes: number;
   /** How often overdue birth notifications are looked for (and mothers reminded). */
   reminderSweepMs: number;
+  /** Proxies whose X-Forwarded-For/-Proto are believed (TIRKEU_TRUST_PROXY): addresses or CIDRs. */
+  trustProxy: false | string[];
   /** Demo mode (TIRKEU_DEMO): demo users may keep their documented passwords. Never in production. */
   demo: boolean;
 }
@@ -52,6 +54,19 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
   throw new AppError('validation_failed', `${name} must be true or false`, { field: name });
+}
+
+function trustedProxies(env: Env): false | string[] {
+  const raw = env.TIRKEU_TRUST_PROXY?.trim();
+  if (!raw || ['false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  const entries = raw.split(',').map((entry) => entry.trim());
+  if (!entries.every((entry) => /^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(entry))) {
+    throw new AppError('validation_failed', 'TIRKEU_TRUST_PROXY must be a comma-separated list of addresses or CIDRs', {
+      field: 'TIRKEU_TRUST_PROXY',
+      hint: 'e.g. TIRKEU_TRUST_PROXY=10.0.0.0/8 for the load balancers of your network; never trust every address',
+    });
+  }
+  return entries;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -82,6 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
     poolSize: integer(env, 'TIRKEU_DB_POOL', 10, 1, 500),
     secretKey: env.TIRKEU_SECRET_KEY || undefined,
     demo: flag(env, 'TIRKEU_DEMO', false),
+    trustProxy: trustedProxies(env),
     uploadLimitBytes: integer(env, 'TIRKEU_UPLOAD_LIMIT', 5 * 1_048_576, 1024, 100 * 1_048_576),
     reminderSweepMs: integer(env, 'TIRKEU_REMINDER_SWEEP_MS', 3_600_000, 1_000, 86_400_000),
   };

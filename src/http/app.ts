@@ -8,7 +8,8 @@ import { birthDepsFor } from '../births/workflow.ts';
 import { resolveSecretKey } from '../access/secret-key.ts';
 import { AppError } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
-import { sendProblem, toProblem } from './problem.ts';
+import { safeError, sendProblem, toProblem } from './problem.ts';
+import { checkUrlParts, closeObjects, registerBodyParsers, validatorCompiler } from './validation.ts';
 import { registerAuthentication } from './authenticate.ts';
 import type { App, AppDeps, RouteDeps, RouteEntry } from './types.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
@@ -40,8 +41,12 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array' } },
+    // Behind a load balancer that terminates TLS, X-Forwarded-* from the trusted hops tell the
+    // client's address (throttling, audit) and whether it used HTTPS (the session cookie's Secure).
+    trustProxy: deps.config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler());
+  registerBodyParsers(app, { formBytes: 16_384 });
 
   const routeScopes: RouteEntry[] = [];
   app.decorate('routeScopes', routeScopes);
@@ -49,6 +54,7 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
     const url = route.url;
     const documentation = pluginRoutePrefixes.some((prefix) => url.startsWith(prefix));
     if (documentation) route.config = { ...(route.config ?? {}), scope: 'public' };
+    if (!documentation) for (const part of [route.schema?.body, route.schema?.querystring, route.schema?.params]) closeObjects(part);
     if (!route.config?.scope) {
       throw new Error(
         `route ${route.method} ${url} declares no scope (config.scope): every route goes through the policy`,
@@ -68,9 +74,12 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
     if (closing) reply.header('connection', 'close');
+    // Answers of the API may carry personal data: no browser or proxy keeps a copy.
+    if (request.url.startsWith('/api/v1/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
+  app.addHook('preValidation', async (request) => checkUrlParts(request));
   // One line per request with no personal data: the path without its query string, never bodies.
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -86,7 +95,7 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
 
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error, request);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (problem.status >= 500) request.log.error({ err: safeError(error) }, 'request failed');
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { audit, type RequestContext } from '../access/audit.ts';
@@ -84,16 +83,17 @@ async function resolve(request: FastifyRequest, deps: RouteDeps): Promise<void> 
 }
 
 /**
- * Authentication and the route-level permission, for every route: who is calling (session cookie
- * or bearer token), then can(actor, route scope), then CSRF for cookie-borne state changes.
- * Record-level checks (jurisdiction, facility) happen where the record is known, with the same can().
+ * Authentication and the route-level permission, for every route, before anything else is read:
+ * who is calling (session cookie or bearer token), then can(actor, route scope), then CSRF for
+ * cookie-borne state changes. It runs in onRequest, so an anonymous caller gets 401 whatever it
+ * sent and no body (an upload) is buffered for a stranger. Record-level checks (jurisdiction,
+ * facility) happen in the use cases, where the record is known, with the same can().
  */
 export async function registerAuthentication(app: App, deps: RouteDeps): Promise<void> {
   await app.register(cookie);
-  await app.register(formbody, { bodyLimit: 16_384 });
   app.decorateRequest('actor', undefined);
   app.decorateRequest('session', undefined);
-  app.addHook('preHandler', async (request) => {
+  app.addHook('onRequest', async (request) => {
     // An unmatched URL reaches only the 404 handler: nothing there to protect.
     if (request.is404) return;
     await resolve(request, deps);

@@ -111,6 +111,28 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   };
 }
 
+/**
+ * What a 500 may write to the log: the error's kind, SQLSTATE and stack frames, never its message
+ * (a database driver quotes the submitted values there, names and phone numbers included).
+ */
+export function safeError(error: unknown): Record<string, unknown> {
+  const chain: Record<string, unknown>[] = [];
+  for (let e: unknown = error; e instanceof Error && chain.length < 5; e = e.cause) {
+    const { code, constraint, table, column } = e as Error & Record<string, unknown>;
+    chain.push({
+      type: e.name,
+      code: typeof code === 'string' ? code : undefined,
+      constraint,
+      table,
+      column,
+      stack: e.stack?.split('\n').slice(1, 8).join('\n'),
+    });
+  }
+  return { chain };
+}
+
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  // The database is away for a moment (restart, failover): tell clients when to come back.
+  if (problem.status === 503) reply.header('retry-after', '5');
   return reply.status(problem.status).type('application/problem+json').send(problem);
 }

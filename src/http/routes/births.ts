@@ -68,15 +68,6 @@ function idempotencyKey(request: FastifyRequest): string | undefined {
 }
 
 export function registerBirthRoutes(app: App, deps: BirthDeps, limits: { uploadLimitBytes: number }): void {
-  // Hospitals integrated with OpenCRVS or an HL7 BFDR system send FHIR as it is.
-  app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(new AppError('validation_failed', 'the body is not valid JSON', { field: 'body' }), undefined);
-    }
-  });
-
   app.post(
     '/api/v1/births/notifications',
     {
