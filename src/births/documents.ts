@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Json } from '../core/action-log/hashing.ts';
-import { AppError } from '../core/errors.ts';
+import { AppError, notFound } from '../core/errors.ts';
 import { isUuid, uuidv7 } from '../core/ids.ts';
 import type { Actor } from '../access/policy.ts';
 import { authorize } from '../access/policy.ts';
@@ -71,10 +71,11 @@ export async function attachDocument(deps: BirthDeps, recordId: string, upload: 
 export async function readDocument(deps: BirthDeps, recordId: string, documentId: string, actor: Actor | undefined): Promise<StoredDocument & { content: Buffer }> {
   const record = isUuid(recordId) ? await findRecord<BirthState & Json>(deps.db, recordId) : undefined;
   authorize(actor, 'record.read', record ? { jurisdiction: record.jurisdiction } : undefined, { existing: true });
+  if (!record) throw notFound();
   const { rows } = await deps.db.query<StoredDocument & { content: Buffer | Uint8Array }>(
     'SELECT id, type, media_type AS "mediaType", size, sha256, content FROM documents WHERE id::text = $1 AND record_id = $2',
     [documentId, recordId],
   );
-  if (!record || !rows[0]) throw new AppError('not_found', 'no such document', { field: 'documentId' });
+  if (!rows[0]) throw notFound();
   return { ...rows[0], content: Buffer.from(rows[0].content) };
 }

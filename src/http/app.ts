@@ -9,7 +9,7 @@ import { resolveSecretKey } from '../access/secret-key.ts';
 import { AppError } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { safeError, sendProblem, toProblem } from './problem.ts';
-import { checkUrlParts, closeObjects, registerBodyParsers, validatorCompiler } from './validation.ts';
+import { checkUrlParts, tightenSchema, registerBodyParsers, validatorCompiler } from './validation.ts';
 import { registerAuthentication } from './authenticate.ts';
 import type { App, AppDeps, RouteDeps, RouteEntry } from './types.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
@@ -54,7 +54,7 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
     const url = route.url;
     const documentation = pluginRoutePrefixes.some((prefix) => url.startsWith(prefix));
     if (documentation) route.config = { ...(route.config ?? {}), scope: 'public' };
-    if (!documentation) for (const part of [route.schema?.body, route.schema?.querystring, route.schema?.params]) closeObjects(part);
+    if (!documentation) for (const part of [route.schema?.body, route.schema?.querystring, route.schema?.params]) tightenSchema(part);
     if (!route.config?.scope) {
       throw new Error(
         `route ${route.method} ${url} declares no scope (config.scope): every route goes through the policy`,
@@ -80,6 +80,7 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
     if (request.url.startsWith('/api/v1/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   app.addHook('preValidation', async (request) => checkUrlParts(request));
+  app.addHook('preHandler', async (request) => checkUrlParts(request));
   // One line per request with no personal data: the path without its query string, never bodies.
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(

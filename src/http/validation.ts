@@ -62,16 +62,24 @@ export function checkJsonValue(root: unknown, rootField: string): void {
   }
 }
 
-/** The checks of the query string and URL parameters, which arrive as text. */
+/**
+ * The checks of the query string and URL parameters, which arrive as text: before validation for
+ * the text, and again after it, because coercion turns "Infinity" and "1e400" into numbers.
+ */
 export function checkUrlParts(request: FastifyRequest): void {
   for (const [part, values] of [
-    ['query', request.query],
+    ['querystring', request.query],
     ['params', request.params],
   ] as const) {
     if (!values || typeof values !== 'object') continue;
     for (const [key, value] of Object.entries(values)) {
       checkText(key, part);
-      for (const item of [value].flat()) if (typeof item === 'string') checkText(item, `${part}.${key}`);
+      for (const item of [value].flat()) {
+        if (typeof item === 'string') checkText(item, `${part}.${key}`);
+        else if (typeof item === 'number' && !Number.isFinite(item)) {
+          throw refuse(`${part}.${key}`, 'must be a finite number', 'send digits, e.g. 50');
+        }
+      }
     }
   }
 }
@@ -119,10 +127,11 @@ export function registerBodyParsers(app: FastifyInstance, limits: { formBytes: n
 
 /**
  * Every object in a request schema refuses properties it does not name, unless it says otherwise
- * (a map with patternProperties, a FHIR resource). Applied to the route's own schema object, so the
- * OpenAPI document shows what the validator does.
+ * (a map with patternProperties), and every integer is one JavaScript holds exactly (a larger one
+ * would reach PostgreSQL as another number, or overflow a bigint). Applied to the route's own
+ * schema object, so the OpenAPI document shows what the validator does.
  */
-export function closeObjects(schema: unknown): void {
+export function tightenSchema(schema: unknown): void {
   const pending: unknown[] = [schema];
   const seen = new Set<object>();
   while (pending.length > 0) {
@@ -131,11 +140,15 @@ export function closeObjects(schema: unknown): void {
     seen.add(node);
     const s = node as Record<string, unknown>;
     if (s.type === 'object' && !('additionalProperties' in s) && !('patternProperties' in s)) s.additionalProperties = false;
+    if (s.type === 'integer') {
+      s.minimum ??= Number.MIN_SAFE_INTEGER;
+      s.maximum ??= Number.MAX_SAFE_INTEGER;
+    }
     for (const value of Object.values(s)) if (value && typeof value === 'object') pending.push(value);
   }
 }
 
-const common: Options = { useDefaults: true, removeAdditional: false, allErrors: false, addUsedSchema: false };
+const common: Options = { strictNumbers: true, useDefaults: true, removeAdditional: false, allErrors: false, addUsedSchema: false };
 
 /**
  * Bodies are JSON and keep their types: "5" is not a number and "true" is not a boolean. Query

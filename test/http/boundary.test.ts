@@ -92,7 +92,12 @@ describe('bodies', () => {
     expect(ok.statusCode).toBe(200);
     const nul = await t.app.inject({ method: 'GET', url: '/api/v1/places?q=a%00b', headers });
     expect(nul.statusCode).toBe(400);
-    expect(nul.json().field).toBe('query.q');
+    expect(nul.json().field).toBe('querystring.q');
+    for (const limit of ['Infinity', '1e400', '9223372036854775808']) {
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/births/gap?limit=${limit}`, headers });
+      expect(res.statusCode, limit).toBe(400);
+      expect(res.json().field).toBe('querystring.limit');
+    }
     const unknown = await t.app.inject({ method: 'GET', url: '/api/v1/births/gap?limit=5&secret=1', headers });
     expect(unknown.statusCode).toBe(400);
   });
