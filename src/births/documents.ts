@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Json } from '../core/action-log/hashing.ts';
-import { AppError } from '../core/errors.ts';
+import { AppError, notFound } from '../core/errors.ts';
 import { isUuid, uuidv7 } from '../core/ids.ts';
 import type { Actor } from '../access/policy.ts';
 import { authorize } from '../access/policy.ts';
@@ -75,6 +75,6 @@ export async function readDocument(deps: BirthDeps, recordId: string, documentId
     'SELECT id, type, media_type AS "mediaType", size, sha256, content FROM documents WHERE id::text = $1 AND record_id = $2',
     [documentId, recordId],
   );
-  if (!record || !rows[0]) throw new AppError('not_found', 'no such document', { field: 'documentId' });
+  if (!record || !rows[0]) throw notFound();
   return { ...rows[0], content: Buffer.from(rows[0].content) };
 }
