@@ -1,7 +1,26 @@
 // Lint: ESLint's and typescript-eslint's recommended rules. (Biome was the first choice, but this
 // registry carries only its Linux binaries, so a lockfile with it cannot pass `npm ci`.)
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The import direction (DESIGN.md): http and cli → modules → core. Core imports no module; no
+ * module imports http or cli; a module reaches another through its exported functions (there are
+ * no private folders yet, so any of its files). server.ts wires everything; tests and benchmarks
+ * may import anything. A wrong arrow fails `npm run lint`.
+ */
+const layers = [
+  { type: 'core', pattern: 'src/core' },
+  { type: 'module', pattern: 'src/(access|places|births)', capture: ['module'] },
+  { type: 'http', pattern: 'src/http' },
+  { type: 'cli', pattern: 'src/cli' },
+  { type: 'test', pattern: '(test|bench)' },
+  // What is left in src/ (server.ts) is the composition root.
+  { type: 'server', pattern: 'src' },
+].map((element) => ({ partialMatch: false, ...element }));
+
+const may = (from, to) => ({ from: { element: { type: from } }, allow: { to: { element: { types: { anyOf: to } } } } });
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.ci/node24/', 'data/', 'dist/', 'web/dist/', 'coverage/'] },
@@ -13,6 +32,30 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    plugins: { boundaries },
+    settings: { 'boundaries/elements': layers },
+    rules: {
+      // Every file belongs to a layer, so no import escapes the rule through an unclassified file.
+      'boundaries/no-unknown-files': 'error',
+      'boundaries/no-unknown-dependencies': 'error',
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          policies: [
+            may('core', ['core']),
+            may('module', ['core', 'module']),
+            may('http', ['core', 'module', 'http']),
+            may('cli', ['core', 'module', 'cli', 'server']),
+            may('server', ['core', 'module', 'http']),
+            may('test', ['core', 'module', 'http', 'cli', 'server', 'test']),
+          ],
+        },
       ],
     },
   },

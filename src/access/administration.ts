@@ -1,60 +1,133 @@
-import type { Db } from '../core/db/types.ts';
-import { audit, type AuditEvent, type RequestContext } from './audit.ts';
-import { type ApiClient, createClient, type NewClient, rotateSecret } from './clients.ts';
-import type { RoleCatalogue } from './roles.ts';
-import { createUser, deactivateUser, type NewUser, setPassword, setRoles, type User } from './users.ts';
+import type { Db, Tx } from '../core/db/types.ts';
+import { isAppError, notFound } from '../core/errors.ts';
+import { audit, type RequestContext } from './audit.ts';
+import { type ApiClient, createClient, findClient, listClients, type NewClient, rotateSecret } from './clients.ts';
+import { type Actor, authorize } from './policy.ts';
+import { assertKnownRoles, checkClientScopes, checkGrant, type RoleCatalogue } from './roles.ts';
+import { createUser, deactivateUser, findUser, listUsers, type NewUser, setPassword, setRoles, type User } from './users.ts';
 
 /**
- * The administration use cases, shared by the API and the CLI: each is one transaction that
- * makes the change and writes its audit line, so no path changes an account without a trace.
- * Permission checks belong to the caller (the API's authorize(); the CLI runs as the system).
+ * The administration use cases, shared by the API and the CLI (which acts as the system). Each
+ * makes every decision itself: the scope, the jurisdiction (an account or client outside it answers
+ * exactly as a missing one), what the actor may grant (roles.json), and writes its audit line in
+ * the transaction that makes the change.
  */
-type By = AuditEvent['actor'];
 
-export function addUser(db: Db, roles: RoleCatalogue, input: NewUser, ctx: RequestContext, by: By): Promise<User> {
-  return db.transaction(async (tx) => {
+/**
+ * Runs one change in one transaction. A refusal gets its own audit line after the rollback: an
+ * attempt to grant oneself more is exactly what an auditor looks for.
+ */
+async function administer<T>(db: Db, ctx: RequestContext, actor: Actor, event: string, target: { type: string; id?: string }, work: (tx: Tx) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction(work);
+  } catch (error) {
+    if (isAppError(error) && error.code === 'forbidden') {
+      await audit(db, ctx, { actor, event, outcome: 'denied', targetType: target.type, targetId: target.id, details: { reason: error.message } });
+    }
+    throw error;
+  }
+}
+
+/** An account the actor may manage; one outside its jurisdiction answers as a missing one. */
+async function managedUser(tx: Tx, actor: Actor, id: string): Promise<User> {
+  const user = await findUser(tx, id, { lock: true });
+  authorize(actor, 'user.manage', user ? { jurisdiction: user.jurisdiction } : undefined, { existing: true });
+  if (!user) throw notFound();
+  return user;
+}
+
+export interface UserPage {
+  items: User[];
+  /** The cursor of the next page (the last username of this one); null on the last page. */
+  next: string | null;
+}
+
+/** Accounts inside the actor's jurisdiction, filtered before the page is cut. */
+export async function listAccounts(db: Db, actor: Actor | undefined, q: { after?: string; limit: number; active?: boolean }): Promise<UserPage> {
+  authorize(actor, 'user.manage');
+  const items = await listUsers(db, { ...q, within: actor.kind === 'system' ? null : actor.jurisdiction });
+  return { items, next: items.length === q.limit ? items.at(-1)!.username : null };
+}
+
+export async function getAccount(db: Db, actor: Actor | undefined, id: string): Promise<User> {
+  authorize(actor, 'user.manage');
+  return db.transaction((tx) => managedUser(tx, actor, id));
+}
+
+export async function addUser(db: Db, roles: RoleCatalogue, input: NewUser, ctx: RequestContext, actor: Actor | undefined): Promise<User> {
+  authorize(actor, 'user.manage');
+  return administer(db, ctx, actor, 'user_created', { type: 'user' }, async (tx) => {
+    // Creating at a place named in the request reveals nothing: outside the jurisdiction is a 403.
+    authorize(actor, 'user.manage', { jurisdiction: input.jurisdiction });
+    assertKnownRoles(roles, input.roles);
+    checkGrant(roles, actor, { id: null, before: [], after: input.roles });
     const user = await createUser(tx, roles, input, ctx);
-    await audit(tx, ctx, { actor: by, event: 'user_created', outcome: 'success', targetType: 'user', targetId: user.id, details: { roles: user.roles } });
+    await audit(tx, ctx, { actor, event: 'user_created', outcome: 'success', targetType: 'user', targetId: user.id, details: { roles: user.roles } });
     return user;
   });
 }
 
-export function changeRoles(db: Db, roles: RoleCatalogue, before: User, roleIds: string[], ctx: RequestContext, by: By): Promise<User> {
-  return db.transaction(async (tx) => {
+export async function changeRoles(db: Db, roles: RoleCatalogue, id: string, roleIds: string[], ctx: RequestContext, actor: Actor | undefined): Promise<User> {
+  authorize(actor, 'user.manage');
+  return administer(db, ctx, actor, 'roles_changed', { type: 'user', id }, async (tx) => {
+    const before = await managedUser(tx, actor, id);
+    assertKnownRoles(roles, roleIds);
+    checkGrant(roles, actor, { id: before.id, before: before.roles, after: roleIds });
     const user = await setRoles(tx, roles, before.id, roleIds, ctx);
-    await audit(tx, ctx, { actor: by, event: 'roles_changed', outcome: 'success', targetType: 'user', targetId: user.id, details: { from: before.roles, to: user.roles } });
+    await audit(tx, ctx, { actor, event: 'roles_changed', outcome: 'success', targetType: 'user', targetId: user.id, details: { from: before.roles, to: user.roles } });
     return user;
   });
 }
 
-export function deactivate(db: Db, target: User, ctx: RequestContext, by: By): Promise<User> {
-  return db.transaction(async (tx) => {
+export async function deactivate(db: Db, roles: RoleCatalogue, id: string, ctx: RequestContext, actor: Actor | undefined): Promise<User> {
+  authorize(actor, 'user.manage');
+  return administer(db, ctx, actor, 'user_deactivated', { type: 'user', id }, async (tx) => {
+    const target = await managedUser(tx, actor, id);
+    checkGrant(roles, actor, { id: target.id, before: target.roles, after: target.roles });
     const user = await deactivateUser(tx, target.id, ctx);
-    await audit(tx, ctx, { actor: by, event: 'user_deactivated', outcome: 'success', targetType: 'user', targetId: user.id });
+    await audit(tx, ctx, { actor, event: 'user_deactivated', outcome: 'success', targetType: 'user', targetId: user.id });
     return user;
   });
 }
 
 /** An administrator's reset: a temporary password the user must change; their sessions end. */
-export function resetPassword(db: Db, target: User, password: string, ctx: RequestContext, by: By): Promise<void> {
-  return db.transaction(async (tx) => {
+export async function resetPassword(db: Db, roles: RoleCatalogue, id: string, password: string, ctx: RequestContext, actor: Actor | undefined): Promise<void> {
+  authorize(actor, 'user.manage');
+  return administer(db, ctx, actor, 'password_reset', { type: 'user', id }, async (tx) => {
+    const target = await managedUser(tx, actor, id);
+    // A reset hands over the account: only for accounts the actor could have made, never one's own.
+    checkGrant(roles, actor, { id: target.id, before: target.roles, after: target.roles });
     await setPassword(tx, target, password, { mustChange: true }, ctx);
-    await audit(tx, ctx, { actor: by, event: 'password_reset', outcome: 'success', targetType: 'user', targetId: target.id });
+    await audit(tx, ctx, { actor, event: 'password_reset', outcome: 'success', targetType: 'user', targetId: target.id });
   });
 }
 
-export function addClient(db: Db, input: NewClient, ctx: RequestContext, by: By): Promise<{ client: ApiClient; secret: string }> {
-  return db.transaction(async (tx) => {
+/** API clients inside the actor's jurisdiction. */
+export async function listApiClients(db: Db, actor: Actor | undefined): Promise<ApiClient[]> {
+  authorize(actor, 'system.admin');
+  return listClients(db, actor.kind === 'system' ? null : actor.jurisdiction);
+}
+
+/** Registers an API client with scopes the pack allows machines; the secret is returned once. */
+export async function addClient(db: Db, roles: RoleCatalogue, input: NewClient, ctx: RequestContext, actor: Actor | undefined): Promise<{ client: ApiClient; secret: string }> {
+  authorize(actor, 'system.admin');
+  return administer(db, ctx, actor, 'client_created', { type: 'client' }, async (tx) => {
+    authorize(actor, 'system.admin', { jurisdiction: input.jurisdiction });
+    checkClientScopes(roles, input.scopes);
     const created = await createClient(tx, input, ctx);
-    await audit(tx, ctx, { actor: by, event: 'client_created', outcome: 'success', targetType: 'client', targetId: created.client.id, details: { scopes: created.client.scopes } });
+    await audit(tx, ctx, { actor, event: 'client_created', outcome: 'success', targetType: 'client', targetId: created.client.id, details: { scopes: created.client.scopes } });
     return created;
   });
 }
 
-export function rotateClientSecret(db: Db, clientId: string, ctx: RequestContext, by: By): Promise<string> {
-  return db.transaction(async (tx) => {
-    const secret = await rotateSecret(tx, clientId, ctx);
-    await audit(tx, ctx, { actor: by, event: 'client_secret_rotated', outcome: 'success', targetType: 'client', targetId: clientId });
+export async function rotateClientSecret(db: Db, id: string, ctx: RequestContext, actor: Actor | undefined): Promise<string> {
+  authorize(actor, 'system.admin');
+  return administer(db, ctx, actor, 'client_secret_rotated', { type: 'client', id }, async (tx) => {
+    const client = await findClient(tx, id, { lock: true });
+    authorize(actor, 'system.admin', client ? { jurisdiction: client.jurisdiction } : undefined, { existing: true });
+    if (!client) throw notFound();
+    const secret = await rotateSecret(tx, client.id, ctx);
+    await audit(tx, ctx, { actor, event: 'client_secret_rotated', outcome: 'success', targetType: 'client', targetId: client.id });
     return secret;
   });
 }

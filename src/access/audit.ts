@@ -1,7 +1,7 @@
 import type { Json } from '../core/action-log/hashing.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Queryable } from '../core/db/types.ts';
-import type { Actor } from './policy.ts';
+import { type Actor, authorize } from './policy.ts';
 
 /** Where a request came from; every audit line carries it. */
 export interface RequestContext {
@@ -87,4 +87,17 @@ export async function queryAudit(db: Queryable, q: AuditQuery): Promise<AuditLin
     params,
   );
   return rows;
+}
+
+export interface AuditPage {
+  items: AuditLine[];
+  /** The cursor of the next page (`before` = the last seq of this one); null on the last page. */
+  next: number | null;
+}
+
+/** The access audit, newest first. Its lines span every place, so only a national reader may see them. */
+export async function readAudit(db: Queryable, actor: Actor | undefined, q: AuditQuery): Promise<AuditPage> {
+  authorize(actor, 'audit.read', { jurisdiction: null });
+  const items = await queryAudit(db, q);
+  return { items, next: items.length === q.limit ? items.at(-1)!.seq : null };
 }

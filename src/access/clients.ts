@@ -1,13 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Db, Queryable, Tx } from '../core/db/types.ts';
-import { AppError } from '../core/errors.ts';
+import { AppError, notFound } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { audit, type RequestContext } from './audit.ts';
 import type { Actor } from './policy.ts';
 import { isScope, type Scope } from './scopes.ts';
 import { hashToken, newToken } from './sessions.ts';
 import { checkJurisdiction } from './users.ts';
-import { isWithin } from '../places/hierarchy.ts';
+import { isWithin, significantPrefix } from '../places/hierarchy.ts';
 import { findFacility } from '../places/store.ts';
 
 /** Bearer tokens are short-lived: a leaked one is useless within minutes. */
@@ -81,7 +81,7 @@ async function addSecret(tx: Tx, clientId: string, now: Date): Promise<string> {
 export async function rotateSecret(tx: Tx, clientId: string, ctx: RequestContext): Promise<string> {
   const now = ctx.clock.now();
   const { rowCount } = await tx.query('SELECT 1 FROM api_clients WHERE id = $1 AND active', [clientId]);
-  if (rowCount === 0) throw new AppError('not_found', 'no such active client', { field: 'id' });
+  if (rowCount === 0) throw notFound();
   await tx.query(
     'UPDATE api_client_secrets SET expires_at = $2 WHERE client_id = $1 AND (expires_at IS NULL OR expires_at > $2)',
     [clientId, new Date(now.getTime() + rotationGraceMs)],
@@ -89,13 +89,19 @@ export async function rotateSecret(tx: Tx, clientId: string, ctx: RequestContext
   return addSecret(tx, clientId, now);
 }
 
-export async function listClients(db: Queryable): Promise<ApiClient[]> {
-  const { rows } = await db.query<ApiClient>(`SELECT ${clientColumns} FROM api_clients ORDER BY id`);
+/** Clients whose jurisdiction lies inside `within` (national clients excluded); null = every client. */
+export async function listClients(db: Queryable, within: string | null = null): Promise<ApiClient[]> {
+  const prefix = within === null ? null : significantPrefix(within);
+  const { rows } = await db.query<ApiClient>(
+    `SELECT ${clientColumns} FROM api_clients WHERE $1::text IS NULL OR left(jurisdiction, length($1)) = $1 ORDER BY id`,
+    [prefix],
+  );
   return rows;
 }
 
-export async function findClient(db: Queryable, id: string): Promise<ApiClient | undefined> {
-  const { rows } = await db.query<ApiClient>(`SELECT ${clientColumns} FROM api_clients WHERE id = $1`, [id]);
+/** A client by id; `lock` takes the row lock for the rest of the caller's transaction. */
+export async function findClient(db: Queryable, id: string, options: { lock?: boolean } = {}): Promise<ApiClient | undefined> {
+  const { rows } = await db.query<ApiClient>(`SELECT ${clientColumns} FROM api_clients WHERE id = $1${options.lock ? ' FOR UPDATE' : ''}`, [id]);
   return rows[0];
 }
 

@@ -47,7 +47,7 @@ export async function seedDemo(db: Db, roles: RoleCatalogue, secretKey: Buffer, 
   }
   const clientId = 'demo-hospital-71-001';
   if (!(await findClient(db, clientId))) {
-    const created = await addClient(db, { id: clientId, name: 'Demo: Multi-profile Perinatal Centre No. 1, Astana', scopes: ['birth.notify'], jurisdiction: demoPlaces.district, facilityId: demoFacility }, ctx, by);
+    const created = await addClient(db, roles, { id: clientId, name: 'Demo: Multi-profile Perinatal Centre No. 1, Astana', scopes: ['birth.notify'], jurisdiction: demoPlaces.district, facilityId: demoFacility }, ctx, by);
     seed.client = { id: clientId, secret: created.secret };
   }
   return seed;

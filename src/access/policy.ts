@@ -1,6 +1,6 @@
-import { AppError } from '../core/errors.ts';
+import { AppError, notFound } from '../core/errors.ts';
 import { isWithin } from '../places/hierarchy.ts';
-import type { RouteScope, Scope } from './scopes.ts';
+import { neverForMachines, type RouteScope, type Scope } from './scopes.ts';
 
 /** Who is acting. Built once per request by authentication; the policy never reads the database. */
 export type Actor =
@@ -23,8 +23,8 @@ export type Actor =
       /** A health facility's client acts only for its own facility. */
       facilityId: string | null;
     }
-  /** The CLI and background jobs, run by whoever controls the server. */
-  | { kind: 'system'; id: 'system' };
+  /** The CLI and background jobs, run by whoever controls the server; the id names which (for the audit). */
+  | { kind: 'system'; id: string };
 
 /** What a permission is checked against: where a record belongs, and its facility if any. */
 export interface Target {
@@ -48,6 +48,8 @@ export function can(actor: Actor | undefined, scope: RouteScope, target?: Target
   if (!actor) return { allowed: false, denial: 'unauthenticated' };
   if (actor.kind === 'system') return allowed;
   if (scope !== 'signed-in' && !actor.scopes.has(scope)) return { allowed: false, denial: 'missing_scope' };
+  // Whatever a client row says (one made before the pack limited machine scopes), no machine administers.
+  if (actor.kind === 'client' && neverForMachines.includes(scope as Scope)) return { allowed: false, denial: 'missing_scope' };
   if (!target) return allowed;
   if (actor.jurisdiction !== null && (target.jurisdiction === null || !isWithin(actor.jurisdiction, target.jurisdiction))) {
     return { allowed: false, denial: 'outside_jurisdiction' };
@@ -82,7 +84,7 @@ export function authorize(
     case 'missing_scope':
       throw new AppError('forbidden', `your roles do not include ${scope}`, { scope, hint: 'ask an administrator for a role that has it' });
     default:
-      if (options.existing) throw new AppError('not_found', 'no such record', { field: 'id' });
+      if (options.existing) throw notFound();
       throw new AppError(
         'forbidden',
         decision.denial === 'other_facility' ? 'this client may act only for its own health facility' : 'that place is outside your jurisdiction',

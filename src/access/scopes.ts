@@ -28,3 +28,9 @@ export type RouteScope = Scope | 'public' | 'signed-in';
 export function isScope(value: string): value is Scope {
   return (scopes as readonly string[]).includes(value);
 }
+
+/**
+ * Scopes that act on accounts, clients or the audit: only people hold them. A pack cannot allow
+ * them to API clients, so a leaked client secret can never create accounts or further clients.
+ */
+export const neverForMachines: readonly Scope[] = ['user.manage', 'audit.read', 'system.admin'];

@@ -1,7 +1,8 @@
 import type { Queryable, Tx } from '../core/db/types.ts';
-import { AppError } from '../core/errors.ts';
+import { AppError, notFound } from '../core/errors.ts';
 import { isUuid, uuidv7 } from '../core/ids.ts';
 import type { RequestContext } from './audit.ts';
+import { significantPrefix } from '../places/hierarchy.ts';
 import { findOffice } from '../places/store.ts';
 import { hashPassword } from './passwords.ts';
 import { checkPassword } from './password-rules.ts';
@@ -98,23 +99,40 @@ export async function findUserCredentials(db: Queryable, id: string): Promise<Us
   return rows[0];
 }
 
-export async function findUser(db: Queryable, id: string): Promise<User | undefined> {
+/** A user by id; `lock` takes the row lock for the rest of the caller's transaction. */
+export async function findUser(db: Queryable, id: string, options: { lock?: boolean } = {}): Promise<User | undefined> {
   if (!isUuid(id)) return undefined;
-  const { rows } = await db.query<User>(`SELECT ${userColumns} FROM users WHERE id = $1`, [id]);
+  const { rows } = await db.query<User>(`SELECT ${userColumns} FROM users WHERE id = $1${options.lock ? ' FOR UPDATE' : ''}`, [id]);
   return rows[0];
 }
 
 export async function getUser(db: Queryable, id: string): Promise<User> {
   const user = await findUser(db, id);
-  if (!user) throw new AppError('not_found', 'no such user', { field: 'id' });
+  if (!user) throw notFound();
   return user;
 }
 
-export async function listUsers(db: Queryable, q: { after?: string; limit: number; active?: boolean }): Promise<User[]> {
+export interface UserListQuery {
+  /** The last username of the previous page. */
+  after?: string;
+  limit: number;
+  active?: boolean;
+  /**
+   * Only accounts whose jurisdiction lies inside this KATO code (national accounts excluded);
+   * null = every account. Filtered here, before the page is cut, so a page and its cursor never
+   * name an account outside it.
+   */
+  within: string | null;
+}
+
+export async function listUsers(db: Queryable, q: UserListQuery): Promise<User[]> {
+  const prefix = q.within === null ? null : significantPrefix(q.within);
   const { rows } = await db.query<User>(
-    `SELECT ${userColumns} FROM users WHERE ($1::text IS NULL OR lower(username) > lower($1)) AND ($2::boolean IS NULL OR active = $2)
-     ORDER BY lower(username) LIMIT $3`,
-    [q.after ?? null, q.active ?? null, q.limit],
+    `SELECT ${userColumns} FROM users
+     WHERE ($1::text IS NULL OR lower(username) > lower($1)) AND ($2::boolean IS NULL OR active = $2)
+       AND ($3::text IS NULL OR left(jurisdiction, length($3)) = $3)
+     ORDER BY lower(username) LIMIT $4`,
+    [q.after ?? null, q.active ?? null, prefix, q.limit],
   );
   return rows;
 }
@@ -125,7 +143,7 @@ export async function deactivateUser(tx: Tx, id: string, ctx: RequestContext): P
     `UPDATE users SET active = false, deactivated_at = $2, updated_at = $2 WHERE id = $1 RETURNING ${userColumns}`,
     [id, ctx.clock.now()],
   );
-  if (!rows[0]) throw new AppError('not_found', 'no such user', { field: 'id' });
+  if (!rows[0]) throw notFound();
   await tx.query('UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [id, ctx.clock.now()]);
   return rows[0];
 }
@@ -136,7 +154,7 @@ export async function setRoles(tx: Tx, catalogue: RoleCatalogue, id: string, rol
     `UPDATE users SET roles = $2, updated_at = $3 WHERE id = $1 RETURNING ${userColumns}`,
     [id, roleIds, ctx.clock.now()],
   );
-  if (!rows[0]) throw new AppError('not_found', 'no such user', { field: 'id' });
+  if (!rows[0]) throw notFound();
   return rows[0];
 }
 

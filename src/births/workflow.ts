@@ -4,7 +4,7 @@ import { appendAction, createRecord, findRecord, type RecordRow, type WriteResul
 import type { Json } from '../core/action-log/hashing.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Db, Queryable, Tx } from '../core/db/types.ts';
-import { AppError } from '../core/errors.ts';
+import { AppError, notFound } from '../core/errors.ts';
 import { isUuid } from '../core/ids.ts';
 import { enqueue } from '../core/jobs/outbox.ts';
 import { significantPrefix } from '../places/hierarchy.ts';
@@ -72,7 +72,7 @@ async function emit(tx: Tx, deps: BirthDeps, event: string, result: WriteResult<
 export async function lockBirth(tx: Tx, id: string, actor: Actor | undefined, scope: Scope, options: { anyHolder?: boolean } = {}): Promise<BirthRow> {
   const record = isUuid(id) ? await findRecord<BirthState & Json>(tx, id, { type: 'birth', lock: true }) : undefined;
   authorize(actor, scope, record ? { jurisdiction: record.jurisdiction, facilityId: record.data.facilityId } : undefined, { existing: true });
-  if (!record) throw new AppError('not_found', 'no such birth record', { field: 'id' });
+  if (!record) throw notFound();
   const holder = record.data.assignedTo;
   if (holder && holder !== actorId(actor) && !options.anyHolder) {
     throw new AppError('conflict', 'someone else is working on this record', {

@@ -18,6 +18,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerBirthRoutes } from './routes/births.ts';
 import { registerRecordRoutes } from './routes/records.ts';
 import { registerUserRoutes } from './routes/users.ts';
+import { registerClientRoutes } from './routes/clients.ts';
 import { registerPlaceRoutes } from './routes/places.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
@@ -141,6 +142,7 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
   registerHealthRoutes(app, deps);
   registerAuthRoutes(app, deps);
   registerUserRoutes(app, deps);
+  registerClientRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerRecordRoutes(app, deps);
   registerPlaceRoutes(app, deps);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addClient } from '../../src/access/administration.ts';
+import { loadRoles } from '../../src/access/roles.ts';
 import { loadPack } from '../../src/places/pack.ts';
 import { loadPackIntoDb } from '../../src/places/store.ts';
 import { openTestApp, type TestApp } from '../support/app.ts';
@@ -41,7 +42,7 @@ beforeAll(async () => {
   const ctx = { clock: t.clock, clientAddress: null, requestId: null };
   const by = { kind: 'system' as const, id: 'test' };
   const tokenFor = async (id: string, facilityId: string | null) => {
-    const { secret } = await addClient(t.db, { id, name: id, scopes: ['birth.notify'], jurisdiction: '710000000', facilityId }, ctx, by);
+    const { secret } = await addClient(t.db, loadRoles('kz'), { id, name: id, scopes: ['birth.notify'], jurisdiction: '710000000', facilityId }, ctx, by);
     const token = await t.app.inject({ method: 'POST', url: '/api/v1/oauth/token', payload: { grant_type: 'client_credentials', client_id: id, client_secret: secret } });
     return { authorization: `Bearer ${token.json().access_token}`, 'content-type': 'application/fhir+json' };
   };

@@ -31,7 +31,7 @@ beforeAll(async () => {
     const session = await t.db.transaction((tx) => createSession(tx, user.id, 'active', ctx()));
     headers[name] = { cookie: `tirkeu_session=${session.token}`, 'x-csrf-token': session.csrfToken };
   }
-  const { secret } = await addClient(t.db, { id: 'hospital-71', name: 'H', scopes: ['birth.notify'], jurisdiction: '710000000', facilityId: 'kz-hf-71-001' }, ctx(), { kind: 'system', id: 'test' });
+  const { secret } = await addClient(t.db, loadRoles('kz'), { id: 'hospital-71', name: 'H', scopes: ['birth.notify'], jurisdiction: '710000000', facilityId: 'kz-hf-71-001' }, ctx(), { kind: 'system', id: 'test' });
   const token = await t.app.inject({ method: 'POST', url: '/api/v1/oauth/token', payload: { grant_type: 'client_credentials', client_id: 'hospital-71', client_secret: secret } });
   headers.hospital = { authorization: `Bearer ${token.json().access_token}` };
 });

@@ -1,18 +1,23 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { addClient, addUser, changeRoles, deactivate, resetPassword, rotateClientSecret } from '../../access/administration.ts';
-import { type AuditEvent, queryAudit, type RequestContext } from '../../access/audit.ts';
-import { findClient, listClients } from '../../access/clients.ts';
+import { addClient, addUser, changeRoles, deactivate, listAccounts, listApiClients, resetPassword, rotateClientSecret } from '../../access/administration.ts';
+import { queryAudit, type RequestContext } from '../../access/audit.ts';
+import { findClient } from '../../access/clients.ts';
+import type { Actor } from '../../access/policy.ts';
 import { temporaryPassword } from '../../access/recovery-codes.ts';
 import { loadRoles } from '../../access/roles.ts';
-import { findUserByUsername, listUsers, type User } from '../../access/users.ts';
+import { findUserByUsername, type User } from '../../access/users.ts';
 import { systemClock } from '../../core/clock.ts';
 import type { Db } from '../../core/db/types.ts';
 import { AppError } from '../../core/errors.ts';
 import { withDb } from '../context.ts';
 
-/** The CLI acts as the system, on behalf of whoever runs it on the server; the audit names the OS account. */
-const cli = (): { ctx: RequestContext; by: AuditEvent['actor'] } => ({
+/**
+ * The CLI acts as the system, on behalf of whoever runs it on the server; the audit names the OS
+ * account. The system may grant every role: `tirkeu user add NAME --roles system_admin` is how the
+ * first administrator is made. Client scopes stay limited to what the pack allows machines.
+ */
+const cli = (): { ctx: RequestContext; by: Actor } => ({
   ctx: { clock: systemClock, clientAddress: 'cli', requestId: null },
   by: { kind: 'system', id: `cli:${os.userInfo().username}` },
 });
@@ -81,11 +86,12 @@ export function registerAccess(program: Command): void {
     .action((o: { all?: boolean; json?: boolean }) =>
       withDb(async (db) => {
         const users: User[] = [];
+        const { by } = cli();
         for (let after: string | undefined; ; ) {
-          const page = await listUsers(db, { after, limit: 500, active: o.all ? undefined : true });
-          users.push(...page);
-          if (page.length < 500) break;
-          after = page.at(-1)!.username;
+          const page = await listAccounts(db, by, { after, limit: 500, active: o.all ? undefined : true });
+          users.push(...page.items);
+          if (page.next === null) break;
+          after = page.next;
         }
         if (o.json) process.stdout.write(`${JSON.stringify(users, null, 2)}\n`);
         else printUsers(users);
@@ -97,9 +103,9 @@ export function registerAccess(program: Command): void {
     .description('deactivate a user: signs them out everywhere; their history stays')
     .argument('<username>')
     .action((username: string) =>
-      withDb(async (db) => {
+      withDb(async (db, config) => {
         const { ctx, by } = cli();
-        printUsers([await deactivate(db, await userNamed(db, username), ctx, by)]);
+        printUsers([await deactivate(db, loadRoles(config.pack), (await userNamed(db, username)).id, ctx, by)]);
       }),
     );
 
@@ -108,10 +114,10 @@ export function registerAccess(program: Command): void {
     .description('set a temporary password (printed) that must be changed at next sign-in; ends their sessions')
     .argument('<username>')
     .action((username: string) =>
-      withDb(async (db) => {
+      withDb(async (db, config) => {
         const { ctx, by } = cli();
         const password = temporaryPassword();
-        await resetPassword(db, await userNamed(db, username), password, ctx, by);
+        await resetPassword(db, loadRoles(config.pack), (await userNamed(db, username)).id, password, ctx, by);
         process.stdout.write(`temporary password for ${username}: ${password}\n`);
       }),
     );
@@ -128,12 +134,15 @@ export function registerAccess(program: Command): void {
           for (const role of catalogue.values()) {
             process.stdout.write(`${role.id.padEnd(22)} ${role.name.en} / ${role.name.kk} / ${role.name.ru}${role.sensitive ? '  [second factor required]' : ''}\n`);
             process.stdout.write(`${''.padEnd(22)} ${role.scopes.join(' ')}\n`);
+            const grants = [...role.grants, ...role.nationalGrants.map((id) => `${id} (by a national holder)`)];
+            if (grants.length) process.stdout.write(`${''.padEnd(22)} may grant: ${grants.join(', ')}\n`);
           }
+          process.stdout.write(`API clients may hold: ${catalogue.clientScopes.join(' ')}\n`);
           return;
         }
         const target = await userNamed(db, username);
         const { ctx, by } = cli();
-        printUsers([roleIds.length ? await changeRoles(db, catalogue, target, roleIds.flatMap(list), ctx, by) : target]);
+        printUsers([roleIds.length ? await changeRoles(db, catalogue, target.id, roleIds.flatMap(list), ctx, by) : target]);
       }),
     );
 
@@ -143,16 +152,17 @@ export function registerAccess(program: Command): void {
     .command('add')
     .description('register an API client; prints its secret once')
     .argument('<id>', 'client id, e.g. hospital-71-001')
-    .requiredOption('--scopes <scopes>', 'comma-separated scopes, e.g. birth.notify')
+    .requiredOption('--scopes <scopes>', 'comma-separated scopes the pack allows machines (see: tirkeu user roles), e.g. birth.notify')
     .option('--name <name>', 'a readable name')
     .option('--jurisdiction <kato>', "9-digit KATO code, or 'national'", 'national')
     .option('--facility <id>', 'the health facility this client may act for (see GET /api/v1/facilities)')
     .action((id: string, o: { scopes: string; name?: string; jurisdiction: string; facility?: string }) =>
       withDb(
-        async (db) => {
+        async (db, config) => {
           const { ctx, by } = cli();
           const created = await addClient(
             db,
+            loadRoles(config.pack),
             { id, name: o.name ?? id, scopes: list(o.scopes), jurisdiction: jurisdictionOf(o.jurisdiction), facilityId: o.facility ?? null },
             ctx,
             by,
@@ -168,7 +178,7 @@ export function registerAccess(program: Command): void {
     .description('list API clients')
     .action(() =>
       withDb(async (db) => {
-        for (const c of await listClients(db)) {
+        for (const c of await listApiClients(db, cli().by)) {
           process.stdout.write(`${c.id.padEnd(24)} ${(c.jurisdiction ?? 'national').padEnd(10)} ${(c.facilityId ?? '-').padEnd(14)} ${c.scopes.join(' ')}${c.active ? '' : ' (inactive)'}\n`);
         }
       }),

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { Queryable, Tx } from '../db/types.ts';
-import { AppError } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
 import { actionHash, canonicalJson, genesisHash, type Json, sha256Hex } from './hashing.ts';
 import {
@@ -83,7 +83,7 @@ export async function findRecord<S extends Json = Json>(
 
 export async function getRecord<S extends Json = Json>(db: Queryable, id: string): Promise<RecordRow<S>> {
   const record = await findRecord<S>(db, id);
-  if (!record) throw new AppError('not_found', 'no such record', { field: 'id' });
+  if (!record) throw notFound();
   return record;
 }
 
@@ -301,7 +301,7 @@ export async function appendAction<S extends Json>(
     [recordId, definition.type],
   );
   const current = rows[0];
-  if (!current) throw new AppError('not_found', `no such ${definition.type} record`, { field: 'id' });
+  if (!current) throw notFound();
   const requestHash = requestHashOf(definition.type, recordId, input, options.expectedVersion);
   const first = await claimKey(tx, options, input.actor, requestHash, {
     recordId,
