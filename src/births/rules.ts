@@ -85,7 +85,7 @@ export function parseBirthRules(settings: PackSettings): BirthRules {
     iin: parseIinRules(settings.identityNumber),
     declarationWorkingDays: settings.periods.birthDeclarationWorkingDays,
     lateWithinDays: settings.periods.timeliness.lateWithinDays,
-    calendar: parseWorkingCalendar((settings as { publicHolidays?: unknown }).publicHolidays),
+    calendar: parseWorkingCalendar(settings.publicHolidays),
     documentTypes: documentTypes as string[],
     approvalNeeded: (['late', 'delayed'] as const).filter((t) => reg.timeliness?.[t]?.registrarApproval === true),
     evidence,
