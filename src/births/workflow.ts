@@ -151,7 +151,8 @@ export async function declareBirth(deps: BirthDeps, declaration: Declaration, w:
     const timeliness = timelinessOf(declaration.child.dateOfBirth, today, deps.rules);
     const held = existing ? heldDocuments(existing.data) : [];
     const payload: BirthPayload = { type: 'DECLARE', declaration, jurisdiction: place.kato, missingDocuments: missingDocuments(declaration, timeliness, deps.rules, held), unverified };
-    const input = { type: 'DECLARE', actor: actorId(w.actor), officeId: officeOf(w.actor), payload: payload as unknown as Json };
+    // What the server works out (missing documents, unverified facts) may change by a retry: the request is the declaration.
+    const input = { type: 'DECLARE', actor: actorId(w.actor), officeId: officeOf(w.actor), payload: payload as unknown as Json, request: { type: 'DECLARE', declaration } as unknown as Json };
     const options = { clock: deps.clock, idempotencyKey: w.idempotencyKey, expectedVersion: w.expectedVersion };
     const result = existing ? await appendAction(tx, birthRecord, existing.id, input, options) : await createRecord(tx, birthRecord, input, options);
     await emit(tx, deps, 'declared', result);
@@ -351,7 +352,8 @@ export async function approveRegistration(deps: BirthDeps, id: string, w: WriteC
     if (record.status === 'VALIDATED' && (timeliness === 'current' || !deps.rules.approvalNeeded.includes(timeliness))) {
       throw new AppError('conflict', `a ${timeliness} registration needs no approval`, { field: 'id', hint: 'register it' });
     }
-    return act(tx, deps, record, { type: 'APPROVE_REGISTRATION', timeliness: timeliness === 'current' ? 'late' : timeliness }, w, 'registration_approved');
+    const payload: BirthPayload = { type: 'APPROVE_REGISTRATION', timeliness: timeliness === 'current' ? 'late' : timeliness };
+    return (await appendBirthAction(tx, deps, record, payload, w, { event: 'registration_approved', request: { type: 'APPROVE_REGISTRATION' } })).record;
   });
 }
 
@@ -370,7 +372,10 @@ export async function recordEvidenceSeen(deps: BirthDeps, id: string, document: 
     const missing = declaration
       ? missingDocuments(declaration, timelinessOf(declaration.child.dateOfBirth, localDate(deps.clock.now(), deps.timeZone), deps.rules), deps.rules, held)
       : record.data.missingDocuments;
-    return act(tx, deps, record, { type: 'EVIDENCE_SEEN', document: { type: document.type, reference: document.reference ?? null }, missingDocuments: missing }, w, 'evidence_seen');
+    const seen = { type: document.type, reference: document.reference ?? null };
+    // A retry is recognised by what was seen, not by what is missing now.
+    const result = await appendBirthAction(tx, deps, record, { type: 'EVIDENCE_SEEN', document: seen, missingDocuments: missing }, w, { event: 'evidence_seen', request: { type: 'EVIDENCE_SEEN', document: seen } });
+    return result.record;
   });
 }
 
