@@ -1,4 +1,5 @@
 import { type Static, type TLiteral, type TSchemaOptions, Type } from 'typebox';
+import { IsoDate } from '../core/dates.ts';
 
 /**
  * The birth declaration: the one schema for the facts of a birth, shared by the API, the record
@@ -11,7 +12,6 @@ function oneOf<const T extends readonly string[]>(values: T, options?: TSchemaOp
 }
 
 const text = (max = 100) => Type.String({ minLength: 1, maxLength: max });
-const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 const Kato = Type.String({ pattern: '^\\d{9}$', description: '9-digit KATO code' });
 
 export const legalStatuses = [
@@ -34,8 +34,12 @@ export const Parent = Type.Object({
   givenName: Type.Optional(text()),
   patronymic: Type.Optional(text()),
   dateOfBirth: Type.Optional(IsoDate),
-  /** When the date of birth is not known: the age as stated. */
-  age: Type.Optional(Type.Integer({ minimum: 9, maximum: 80 })),
+  /**
+   * When the date of birth is not known: the age as stated. Any age a person can have is taken; one
+   * outside the pack's range is kept unverified for the registrar to confirm, never refused.
+   */
+  age: Type.Optional(Type.Integer({ minimum: 0, maximum: 130 })),
+  /** As written: a mistyped number is kept, marked unverified, and never blocks the child. */
   iin: Type.Optional(Type.String({ maxLength: 20 })),
   citizenship: Citizenship,
   legalStatus: oneOf(legalStatuses),

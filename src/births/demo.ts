@@ -1,6 +1,6 @@
 import type { Actor } from '../access/policy.ts';
 import type { Declaration } from './declaration.ts';
-import { type BirthDeps, declareBirth, localDate, notifyBirth, registerBirth, validateBirth } from './workflow.ts';
+import { type BirthDeps, declareBirth, localDate, notifyBirth, recordEvidenceSeen, registerBirth, validateBirth } from './workflow.ts';
 
 /**
  * Demo births in Astana for `tirkeu seed --demo`, one on each road a registrar meets: notified and
@@ -48,6 +48,11 @@ export async function seedDemoBirths(deps: BirthDeps): Promise<{ births: number 
   await notifyBirth(deps, { facilityId: 'kz-hf-71-001', child: { sex: 'male', dateOfBirth: daysAgo(deps, 12), plurality: 1, birthOrder: 1 }, contact: { phone: '+77000000000' } }, w('overdue'));
   await declareBirth(deps, { ...base, path: 'home_birth', child: { ...child('Дана', 'female', 2), placeOfBirth: { type: 'other', kato: '711300000' } }, documents: [] }, w('missing'));
   const validated = await declareBirth(deps, { ...base, child: child('Әлихан', 'male', 1) }, w('validated'));
+  // A listed document counts once someone records seeing the original.
+  const seen = async (id: string, declaration: Declaration, key: string) => {
+    for (const [j, d] of declaration.documents.entries()) await recordEvidenceSeen(deps, id, d, w(`${key}-e${j}`));
+  };
+  await seen(validated.record.id, base as Declaration, 'validated');
   await validateBirth(deps, validated.record.id, w('validated-v'));
   const registered: Declaration[] = [
     { ...base, child: child('Томирис', 'female', 2) },
@@ -65,6 +70,7 @@ export async function seedDemoBirths(deps: BirthDeps): Promise<{ births: number 
   ];
   for (const [i, declaration] of registered.entries()) {
     const { record } = await declareBirth(deps, declaration, w(`registered-${i}`));
+    await seen(record.id, declaration, `registered-${i}`);
     await validateBirth(deps, record.id, w(`registered-${i}-v`));
     await registerBirth(deps, record.id, w(`registered-${i}-r`));
   }

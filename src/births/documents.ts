@@ -1,69 +1,51 @@
 import { createHash } from 'node:crypto';
 import type { Json } from '../core/action-log/hashing.ts';
-import { AppError, notFound } from '../core/errors.ts';
 import { isUuid, uuidv7 } from '../core/ids.ts';
+import { notFound } from '../core/errors.ts';
 import type { Actor } from '../access/policy.ts';
 import { authorize } from '../access/policy.ts';
 import { findRecord } from '../core/action-log/record-store.ts';
-import type { AttachedDocument, BirthState } from './record.ts';
+import { checkDocument } from './document-check.ts';
+import { type AttachedDocument, type BirthState, heldDocuments } from './record.ts';
 import { missingDocuments, timelinessOf } from './rules.ts';
-import { act, type BirthDeps, type BirthRow, localDate, lockBirth, type WriteContext } from './workflow.ts';
+import { appendBirthAction, type BirthDeps, type BirthRow, localDate, lockBirth, type WriteContext } from './workflow.ts';
 
 /**
  * Supporting documents: scans and photos of certificates, statements and reports. Only types a
- * registry office can open safely are taken, and only if the bytes are what the type says.
+ * registry office can open safely are taken, of a document type the pack knows, and only if the
+ * whole file is what its type says (document-check.ts).
  */
-export const documentMediaTypes: Record<string, Buffer> = {
-  'application/pdf': Buffer.from('%PDF-'),
-  'image/jpeg': Buffer.from([0xff, 0xd8, 0xff]),
-  'image/png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-};
+export { documentMediaTypes } from './document-check.ts';
 
 export type StoredDocument = AttachedDocument;
 
-/** Pure: refuses an empty file, a type not on the list, or bytes that are not of the stated type. */
-export function checkDocument(type: string, mediaType: string, content: Buffer): void {
-  if (!/^[a-z][a-z0-9_]{1,59}$/.test(type)) throw new AppError('validation_failed', 'the document type is a lower_snake_case name, e.g. medical_birth_certificate', { field: 'type' });
-  const magic = documentMediaTypes[mediaType];
-  if (!magic) {
-    throw new AppError('unsupported_media_type', `documents of type ${mediaType} are not accepted`, { field: 'content-type', hint: `send one of: ${Object.keys(documentMediaTypes).join(', ')}` });
-  }
-  if (content.length === 0) throw new AppError('validation_failed', 'the document is empty', { field: 'body' });
-  if (!content.subarray(0, magic.length).equals(magic)) {
-    throw new AppError('validation_failed', `the file is not a ${mediaType} file`, { field: 'body', hint: 'scan or export the document again as PDF, JPEG or PNG' });
-  }
-}
-
 /**
  * Attaches a document to a birth record: the bytes in the documents table, and an action citing
- * their hash, in one transaction. Documents the legal path asks for count from now on.
+ * their hash, in one transaction. Documents the legal path asks for count from now on. A retry
+ * with the same idempotency key answers with the first document and stores nothing.
  */
 export async function attachDocument(deps: BirthDeps, recordId: string, upload: { type: string; mediaType: string; content: Buffer }, w: WriteContext): Promise<{ record: BirthRow; document: StoredDocument }> {
-  checkDocument(upload.type, upload.mediaType, upload.content);
+  const mediaType = await checkDocument(upload.type, upload.mediaType, upload.content, deps.rules.documentTypes);
   return deps.db.transaction(async (tx) => {
     const record = await lockBirth(tx, recordId, w.actor, 'birth.declare');
     const now = deps.clock.now();
-    const document: StoredDocument = {
-      id: uuidv7(now.getTime()),
-      type: upload.type,
-      mediaType: upload.mediaType,
-      size: upload.content.length,
-      sha256: createHash('sha256').update(upload.content).digest('hex'),
-    };
+    const facts = { type: upload.type, mediaType, size: upload.content.length, sha256: createHash('sha256').update(upload.content).digest('hex') };
+    const document: StoredDocument = { id: uuidv7(now.getTime()), ...facts };
     const declaration = record.data.declaration;
     const missing = declaration
-      ? missingDocuments(
-          { ...declaration, documents: [...declaration.documents, { type: document.type, reference: document.id }] },
-          timelinessOf(declaration.child.dateOfBirth, localDate(now, deps.timeZone), deps.rules),
-          deps.rules,
-        )
+      ? missingDocuments(declaration, timelinessOf(declaration.child.dateOfBirth, localDate(now, deps.timeZone), deps.rules), deps.rules, [...heldDocuments(record.data), document.type])
       : record.data.missingDocuments;
+    // The new id is the server's: a retry is the same request when the bytes and the type are.
+    const result = await appendBirthAction(tx, deps, record, { type: 'ATTACH_DOCUMENT', document, missingDocuments: missing }, w, {
+      event: 'document_attached',
+      request: { type: 'ATTACH_DOCUMENT', document: facts },
+    });
+    if (result.replayed) return { record: result.record, document: (result.action.payload as unknown as { document: StoredDocument }).document };
     await tx.query(
       `INSERT INTO documents (id, record_id, type, media_type, size, sha256, content, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [document.id, record.id, document.type, document.mediaType, document.size, document.sha256, upload.content, w.actor!.kind === 'system' ? 'system' : `${w.actor!.kind}:${w.actor!.id}`, now],
     );
-    const updated = await act(tx, deps, record, { type: 'ATTACH_DOCUMENT', document, missingDocuments: missing }, w, 'document_attached');
-    return { record: updated, document };
+    return { record: result.record, document };
   });
 }
 

@@ -1,5 +1,7 @@
+import { Value } from 'typebox/value';
+import { isIsoDate } from '../core/dates.ts';
 import { AppError } from '../core/errors.ts';
-import type { Notification } from './declaration.ts';
+import { Notification } from './declaration.ts';
 
 /**
  * Birth notifications as hospitals already send them, in FHIR R4: the OpenCRVS v1 "Event
@@ -28,8 +30,12 @@ export function isFhirBundle(body: unknown): boolean {
   return isObj(body) && body.resourceType === 'Bundle';
 }
 
+/** A birth report has a few dozen entries; a cap keeps one request from holding the event loop. */
+export const maxBundleEntries = 200;
+
 function entriesOf(bundle: Obj, path: string): Entry[] {
   if (!Array.isArray(bundle.entry)) throw malformed(`${path}entry`, 'a Bundle needs an entry array');
+  if (bundle.entry.length > maxBundleEntries) throw malformed(`${path}entry`, `a Bundle may carry at most ${maxBundleEntries} entries; this one has ${bundle.entry.length}`);
   return bundle.entry.map((raw, i) => {
     const at = `${path}entry[${i}]`;
     if (!isObj(raw) || !isObj(raw.resource) || typeof raw.resource.resourceType !== 'string') throw malformed(`${at}.resource`, 'every entry needs a resource with a resourceType');
@@ -52,11 +58,34 @@ function documentEntries(bundle: Obj): Entry[] {
   throw malformed('entry', 'a message Bundle must carry the birth report document Bundle');
 }
 
-function resolver(entries: Entry[]): (reference: unknown) => Entry | undefined {
+/**
+ * Resolves a Reference to its entry: by fullUrl, by ResourceType/id, or by the tail of a fullUrl
+ * (`Patient/123` for `http://…/Patient/123`). Every key is indexed once, so resolving is a lookup
+ * and a Bundle is read in time linear in its size; the first entry with a key wins, as a scan would.
+ */
+type Resolve = (reference: unknown) => Entry | undefined;
+
+function resolver(entries: Entry[]): Resolve {
+  const index = new Map<string, Entry>();
+  const add = (key: string, entry: Entry) => {
+    if (!index.has(key)) index.set(key, entry);
+  };
+  for (const entry of entries) {
+    if (entry.fullUrl) {
+      add(entry.fullUrl, entry);
+      // References name at most a few path segments (Patient/123/_history/2): index those tails only.
+      let at = entry.fullUrl.length;
+      for (let segments = 0; segments < 4; segments++) {
+        at = entry.fullUrl.lastIndexOf('/', at - 1);
+        if (at < 0) break;
+        add(entry.fullUrl.slice(at + 1), entry);
+      }
+    }
+    add(`${String(entry.resource.resourceType)}/${String(entry.resource.id)}`, entry);
+  }
   return (reference) => {
     const ref = isObj(reference) ? str(reference.reference) : undefined;
-    if (!ref) return undefined;
-    return entries.find((e) => e.fullUrl === ref || `${String(e.resource.resourceType)}/${String(e.resource.id)}` === ref || e.fullUrl?.endsWith(`/${ref}`));
+    return ref ? index.get(ref) : undefined;
   };
 }
 
@@ -64,7 +93,7 @@ const codes = (concept: unknown): string[] => list(isObj(concept) ? concept.codi
 const profiles = (resource: Obj): string[] => list(isObj(resource.meta) ? resource.meta.profile : undefined).filter((p): p is string => typeof p === 'string');
 
 /** The Composition's section with this OpenCRVS code, resolved to its first entry. */
-function section(composition: Entry | undefined, code: string, resolve: ReturnType<typeof resolver>): Entry | undefined {
+function section(composition: Entry | undefined, code: string, resolve: Resolve): Entry | undefined {
   for (const s of list(composition?.resource.section)) {
     if (isObj(s) && codes(s.code).includes(code)) return resolve(list(s.entry)[0]);
   }
@@ -75,7 +104,7 @@ function patients(entries: Entry[]): Entry[] {
   return entries.filter((e) => e.resource.resourceType === 'Patient');
 }
 
-function findChild(entries: Entry[], composition: Entry | undefined, resolve: ReturnType<typeof resolver>): Entry {
+function findChild(entries: Entry[], composition: Entry | undefined, resolve: Resolve): Entry {
   const candidate =
     section(composition, 'child-details', resolve) ??
     [resolve(composition?.resource.subject)].find((e) => e?.resource.resourceType === 'Patient') ??
@@ -84,7 +113,7 @@ function findChild(entries: Entry[], composition: Entry | undefined, resolve: Re
   return candidate;
 }
 
-function findMother(entries: Entry[], composition: Entry | undefined, resolve: ReturnType<typeof resolver>, child: Entry): Entry | undefined {
+function findMother(entries: Entry[], composition: Entry | undefined, resolve: Resolve, child: Entry): Entry | undefined {
   return (
     section(composition, 'mother-details', resolve) ??
     patients(entries).find((e) => e !== child && profiles(e.resource).some((p) => /mother/i.test(p))) ??
@@ -103,7 +132,7 @@ function childFacts(child: Entry): Pick<Notification['child'], 'sex' | 'dateOfBi
   const birthDate = r.birthDate;
   if (birthDate === undefined) throw malformed(`${child.path}.birthDate`, 'the child’s birthDate is missing');
   const match = typeof birthDate === 'string' ? datePattern.exec(birthDate) : null;
-  if (!match || Number.isNaN(Date.parse(match[1]!))) throw malformed(`${child.path}.birthDate`, 'the child’s birthDate is not a date (YYYY-MM-DD)');
+  if (!match || !isIsoDate(match[1]!)) throw malformed(`${child.path}.birthDate`, 'the child’s birthDate is not a calendar date (YYYY-MM-DD, 1900–2099)');
   if (r.gender !== undefined && r.gender !== null && typeof r.gender !== 'string') throw malformed(`${child.path}.gender`, 'gender must be a code');
   const birthSex = extension(r, 'us-core-birthsex');
   const sexCode = str(r.gender) ?? str(birthSex?.valueCode) ?? codes(birthSex?.valueCodeableConcept)[0];
@@ -124,7 +153,7 @@ const pluralityWords: Record<string, number> = { SINGLE: 1, TWIN: 2, TRIPLET: 3,
 const gramsPer: Record<string, number> = { g: 1, kg: 1000, '[lb_av]': 453.59237, lb: 453.59237, '[oz_av]': 28.349523125, oz: 28.349523125 };
 
 /** Birth weight and plurality from the Observations the two formats use. */
-function observations(entries: Entry[], child: Entry): Pick<Notification['child'], 'weightGrams' | 'plurality'> {
+function observations(entries: Entry[], child: Entry, resolve: Resolve): Pick<Notification['child'], 'weightGrams' | 'plurality'> {
   const result: Pick<Notification['child'], 'weightGrams' | 'plurality'> = { plurality: 1 };
   for (const e of entries) {
     if (e.resource.resourceType !== 'Observation') continue;
@@ -132,7 +161,7 @@ function observations(entries: Entry[], child: Entry): Pick<Notification['child'
     const quantity = isObj(e.resource.valueQuantity) ? e.resource.valueQuantity : undefined;
     // BFDR "Birth weight Measured"; OpenCRVS sends the child's weight as "Body weight Measured".
     if (code.includes('8339-4') || code.includes('3141-9')) {
-      const subject = resolver(entries)(e.resource.subject);
+      const subject = resolve(e.resource.subject);
       if (subject && subject !== child) continue;
       const value = quantity?.value;
       if (typeof value !== 'number' || value <= 0) throw malformed(`${e.path}.valueQuantity.value`, 'a birth weight must be a positive number');
@@ -171,7 +200,7 @@ function motherFacts(mother: Entry | undefined, task: Entry | undefined): Pick<N
   }
   if (typeof r.birthDate === 'string') {
     const match = datePattern.exec(r.birthDate);
-    if (!match) throw malformed(`${mother.path}.birthDate`, 'the mother’s birthDate is not a date (YYYY-MM-DD)');
+    if (!match || !isIsoDate(match[1]!)) throw malformed(`${mother.path}.birthDate`, 'the mother’s birthDate is not a calendar date (YYYY-MM-DD, 1900–2099)');
     m.dateOfBirth = match[1]!;
   }
   for (const id of list(r.identifier)) {
@@ -195,7 +224,7 @@ function motherFacts(mother: Entry | undefined, task: Entry | undefined): Pick<N
   return { ...(Object.keys(m).length && { mother: m }), ...(Object.keys(contact).length && { contact }) };
 }
 
-function facilityOf(entries: Entry[], resolve: ReturnType<typeof resolver>): string | undefined {
+function facilityOf(entries: Entry[], resolve: Resolve): string | undefined {
   for (const e of entries) {
     if (e.resource.resourceType !== 'Encounter') continue;
     for (const l of list(e.resource.location)) {
@@ -211,10 +240,20 @@ function facilityOf(entries: Entry[], resolve: ReturnType<typeof resolver>): str
 }
 
 /**
- * The Notification a FHIR birth Bundle carries. `facilityId`, when the sender is a facility's API
- * client, is that facility: a client cannot notify for another one by naming it in the Bundle.
+ * The Notification a FHIR birth Bundle carries, checked against the Notification schema.
+ * `facilityId`, when given, wins over the Bundle's Encounter location (see notifyBirth).
  */
 export function notificationFromFhir(bundle: unknown, options: { facilityId?: string }): Notification {
+  const notification = mapBundle(bundle, options);
+  const first = [...Value.Errors(Notification, notification)][0];
+  if (first) {
+    const field = first.instancePath.slice(1).replaceAll('/', '.');
+    throw new AppError('validation_failed', `${field} ${first.message}`, { field, hint: 'the value came from the FHIR Bundle: correct it there' });
+  }
+  return notification;
+}
+
+function mapBundle(bundle: unknown, options: { facilityId?: string }): Notification {
   if (!isObj(bundle) || bundle.resourceType !== 'Bundle') throw malformed('resourceType', 'expected a FHIR Bundle (resourceType "Bundle")');
   const entries = documentEntries(bundle);
   const resolve = resolver(entries);
@@ -227,7 +266,7 @@ export function notificationFromFhir(bundle: unknown, options: { facilityId?: st
   const { birthOrder, ...facts } = childFacts(child);
   return {
     facilityId: facilityId.slice(0, 64),
-    child: { ...facts, birthOrder: birthOrder ?? 1, ...observations(entries, child) },
+    child: { ...facts, birthOrder: birthOrder ?? 1, ...observations(entries, child, resolve) },
     ...motherFacts(findMother(entries, composition, resolve, child), task),
     ...(certificate && { medicalCertificateNumber: certificate.slice(0, 60) }),
   };

@@ -1,7 +1,7 @@
 import type { Json } from '../core/action-log/hashing.ts';
 import { type ActionFacts, registerRecordType } from '../core/action-log/record-definition.ts';
 import type { Declaration, Notification } from './declaration.ts';
-import type { CitizenshipAtBirth, Timeliness } from './rules.ts';
+import type { CitizenshipAtBirth, Timeliness, UnverifiedFact } from './rules.ts';
 
 /**
  * The birth record on the action log. The reducer is pure: everything an action decides (the act
@@ -17,6 +17,28 @@ export interface Registration {
   registeredOn: string;
   timeliness: Timeliness;
   citizenship: CitizenshipAtBirth;
+}
+
+/** A parent fact kept as sent but not verified; the registrar confirms it when registering. */
+export interface UnverifiedParentFact extends UnverifiedFact {
+  confirmedBy: string | null;
+  confirmedAt: string | null;
+}
+
+/** An original document someone saw (no upload): who, when, which type. */
+export interface EvidenceSeen {
+  type: string;
+  reference: string | null;
+  seenBy: string;
+  at: string;
+}
+
+/** A registrar's approval of a late or delayed registration: who, when, why. */
+export interface RegistrationApproval {
+  approvedBy: string;
+  at: string;
+  reason: string;
+  timeliness: Timeliness;
 }
 
 /** A supporting document as the history cites it; the bytes are in the documents table. */
@@ -40,6 +62,12 @@ export interface BirthState {
   declaration: Declaration | null;
   /** Uploaded supporting documents, in the order they came. */
   attachments: AttachedDocument[];
+  /** Originals someone recorded seeing; with the uploads, what counts towards the path's evidence. */
+  evidenceSeen?: EvidenceSeen[];
+  /** Implausible or unverifiable parent facts of the current notification or declaration. */
+  unverified?: UnverifiedParentFact[];
+  /** The approval a late or delayed registration needs (cleared by a new declaration). */
+  approval?: RegistrationApproval | null;
   /** Document requirements not yet met (each a list of types of which one would do). */
   missingDocuments: string[][];
   registration: Registration | null;
@@ -54,13 +82,15 @@ export interface BirthState {
 
 /** Action payloads, one per action type. */
 export type BirthPayload =
-  | { type: 'NOTIFY'; notification: Notification; jurisdiction: string }
-  | { type: 'DECLARE'; declaration: Declaration; jurisdiction: string; missingDocuments: string[][]; legacyRef?: string }
+  | { type: 'NOTIFY'; notification: Notification; jurisdiction: string; unverified?: UnverifiedFact[] }
+  | { type: 'DECLARE'; declaration: Declaration; jurisdiction: string; missingDocuments: string[][]; legacyRef?: string; unverified?: UnverifiedFact[] }
+  | { type: 'EVIDENCE_SEEN'; document: { type: string; reference: string | null }; missingDocuments: string[][] }
+  | { type: 'APPROVE_REGISTRATION'; timeliness: Timeliness }
   | { type: 'FLAG_OVERDUE' }
   | { type: 'ATTACH_DOCUMENT'; document: AttachedDocument; missingDocuments: string[][] }
   | { type: 'VALIDATE' }
   | { type: 'REQUEST_UPDATE' }
-  | { type: 'REGISTER'; registration: Registration }
+  | { type: 'REGISTER'; registration: Registration; confirmed?: string[] }
   | { type: 'ARCHIVE' }
   | { type: 'ASSIGN'; userId: string }
   | { type: 'UNASSIGN' }
@@ -75,10 +105,10 @@ export const birthRecord = registerRecordType<BirthState & Json>({
   type: 'birth',
   transitions: {
     '(new)': ['NOTIFY', 'DECLARE'],
-    NOTIFIED: ['DECLARE', 'ARCHIVE', 'FLAG_OVERDUE', ...assignment],
-    DECLARED: ['DECLARE', 'VALIDATE', 'REQUEST_UPDATE', 'ARCHIVE', ...assignment],
-    REQUIRES_UPDATE: ['DECLARE', 'ARCHIVE', ...assignment],
-    VALIDATED: ['REGISTER', 'REQUEST_UPDATE', ...assignment],
+    NOTIFIED: ['DECLARE', 'ARCHIVE', 'FLAG_OVERDUE', 'EVIDENCE_SEEN', ...assignment],
+    DECLARED: ['DECLARE', 'VALIDATE', 'REQUEST_UPDATE', 'ARCHIVE', 'EVIDENCE_SEEN', ...assignment],
+    REQUIRES_UPDATE: ['DECLARE', 'ARCHIVE', 'EVIDENCE_SEEN', ...assignment],
+    VALIDATED: ['REGISTER', 'APPROVE_REGISTRATION', 'REQUEST_UPDATE', 'EVIDENCE_SEEN', ...assignment],
     REGISTERED: ['REQUEST_CORRECTION', 'REVOKE', ...assignment],
     CORRECTION_REQUESTED: ['APPROVE_CORRECTION', 'REJECT_CORRECTION', ...assignment],
     ARCHIVED: [],
@@ -121,11 +151,15 @@ export const birthRecord = registerRecordType<BirthState & Json>({
 
 function reduceBirth(state: BirthState, p: BirthPayload, action: ActionFacts, at: string): BirthState {
   switch (p.type) {
+    // New fields are set only by actions that carry them, so records written before they existed fold as they were stored.
     case 'NOTIFY':
-      return { ...state, status: 'NOTIFIED', jurisdiction: p.jurisdiction, facilityId: p.notification.facilityId, notification: p.notification, notifiedAt: at };
+      return { ...state, status: 'NOTIFIED', jurisdiction: p.jurisdiction, facilityId: p.notification.facilityId, notification: p.notification, notifiedAt: at, ...(p.unverified && { unverified: pending(p.unverified) }) };
     case 'DECLARE':
       return {
         ...state,
+        ...(p.unverified && { unverified: pending(p.unverified) }),
+        // New facts need a new approval.
+        ...(state.approval && { approval: null }),
         status: 'DECLARED',
         jurisdiction: p.jurisdiction,
         officeId: action.officeId ?? state.officeId,
@@ -142,6 +176,10 @@ function reduceBirth(state: BirthState, p: BirthPayload, action: ActionFacts, at
         declaration: state.declaration && { ...state.declaration, documents: [...state.declaration.documents, { type: p.document.type, reference: p.document.id }] },
         missingDocuments: p.missingDocuments,
       };
+    case 'EVIDENCE_SEEN':
+      return { ...state, evidenceSeen: [...(state.evidenceSeen ?? []), { ...p.document, seenBy: action.actor, at }], missingDocuments: p.missingDocuments };
+    case 'APPROVE_REGISTRATION':
+      return { ...state, approval: { approvedBy: action.actor, at, reason: action.reason ?? '', timeliness: p.timeliness } };
     case 'FLAG_OVERDUE':
       return { ...state, overdueSince: at };
     // Validating or sending back hands the record on: whoever held it lets it go.
@@ -150,7 +188,14 @@ function reduceBirth(state: BirthState, p: BirthPayload, action: ActionFacts, at
     case 'REQUEST_UPDATE':
       return { ...state, status: 'REQUIRES_UPDATE', lastReason: action.reason, assignedTo: null };
     case 'REGISTER':
-      return { ...state, status: 'REGISTERED', registration: p.registration, missingDocuments: [], assignedTo: null };
+      return {
+        ...state,
+        status: 'REGISTERED',
+        registration: p.registration,
+        missingDocuments: [],
+        assignedTo: null,
+        ...(p.confirmed && state.unverified && { unverified: state.unverified.map((f) => (p.confirmed!.includes(f.field) && !f.confirmedBy ? { ...f, confirmedBy: action.actor, confirmedAt: at } : f)) }),
+      };
     case 'ARCHIVE':
       return { ...state, status: 'ARCHIVED', lastReason: action.reason, assignedTo: null };
     case 'ASSIGN':
@@ -177,6 +222,20 @@ function reduceBirth(state: BirthState, p: BirthPayload, action: ActionFacts, at
     case 'REVOKE':
       return { ...state, status: 'REVOKED', lastReason: action.reason };
   }
+}
+
+function pending(facts: UnverifiedFact[]): UnverifiedParentFact[] {
+  return facts.map((f) => ({ ...f, confirmedBy: null, confirmedAt: null }));
+}
+
+/** The document types that count towards a path's evidence: uploaded, or originals seen. */
+export function heldDocuments(state: Pick<BirthState, 'attachments' | 'evidenceSeen'>): string[] {
+  return [...state.attachments.map((d) => d.type), ...(state.evidenceSeen ?? []).map((d) => d.type)];
+}
+
+/** The fields of unverified parent facts nobody has confirmed yet. */
+export function unconfirmedFacts(state: Pick<BirthState, 'unverified'>): UnverifiedParentFact[] {
+  return (state.unverified ?? []).filter((f) => !f.confirmedBy);
 }
 
 function settle(state: BirthState, outcome: 'approved' | 'rejected', decidedBy: string): BirthState['corrections'] {

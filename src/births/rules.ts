@@ -1,13 +1,21 @@
+import { isIsoDate } from '../core/dates.ts';
 import { AppError } from '../core/errors.ts';
 import type { PackSettings } from '../places/pack.ts';
 import type { Declaration, LegalPath, Parent } from './declaration.ts';
 import { checkIin, type IinRules, parseIinRules } from './iin.ts';
+import { parseWorkingCalendar, type WorkingCalendar, workingDaysBetween } from './working-days.ts';
 
 /** The pack's birth rules, parsed once: evidence per path, periods, IIN, citizenship at birth. */
 export interface BirthRules {
   iin: IinRules;
   declarationWorkingDays: number;
   lateWithinDays: number;
+  /** Weekends, public holidays and moved days off: what a working day is. */
+  calendar: WorkingCalendar;
+  /** Every supporting document type the pack knows; an upload of another type is refused. */
+  documentTypes: string[];
+  /** Timeliness categories whose registration needs a registrar's recorded approval first. */
+  approvalNeeded: Timeliness[];
   /** Per path, and per late/delayed timeliness: lists of document types, one of each list required. */
   evidence: Record<LegalPath, string[][]>;
   timelinessEvidence: { late: string[][]; delayed: string[][] };
@@ -37,8 +45,9 @@ function packError(field: string): AppError {
 export function parseBirthRules(settings: PackSettings): BirthRules {
   const reg = settings.birthRegistration as
     | {
+        documentTypes?: unknown;
         paths?: Record<string, { documents?: string[][] }>;
-        timeliness?: Record<string, { documents?: string[][] }>;
+        timeliness?: Record<string, { documents?: string[][]; registrarApproval?: boolean }>;
         motherAgeAtBirth?: { min: number; max: number };
         reminder?: Names;
       }
@@ -63,12 +72,24 @@ export function parseBirthRules(settings: PackSettings): BirthRules {
   if (!results.includes(citizenship.otherwise.result) || !named(citizenship.otherwise.reason)) throw packError('citizenshipAtBirth.otherwise');
   if (!reg.motherAgeAtBirth) throw packError('birthRegistration.motherAgeAtBirth');
   if (!reg.reminder?.kk || !reg.reminder.ru || !reg.reminder.en) throw packError('birthRegistration.reminder');
+  const documentTypes = reg.documentTypes;
+  if (!Array.isArray(documentTypes) || !documentTypes.every((t) => typeof t === 'string' && /^[a-z][a-z0-9_]{1,59}$/.test(t))) {
+    throw packError('birthRegistration.documentTypes (a list of lower_snake_case document types)');
+  }
+  const timelinessEvidence = { late: reg.timeliness?.late?.documents ?? [], delayed: reg.timeliness?.delayed?.documents ?? [] };
+  for (const [where, lists] of [...Object.entries(evidence).map(([path, lists]) => [`paths.${path}`, lists] as const), ...Object.entries(timelinessEvidence).map(([t, lists]) => [`timeliness.${t}`, lists] as const)]) {
+    const unknown = lists.flat().filter((type) => !documentTypes.includes(type));
+    if (unknown.length) throw packError(`birthRegistration.${where}.documents (${unknown.join(', ')} not in birthRegistration.documentTypes)`);
+  }
   return {
     iin: parseIinRules(settings.identityNumber),
     declarationWorkingDays: settings.periods.birthDeclarationWorkingDays,
     lateWithinDays: settings.periods.timeliness.lateWithinDays,
+    calendar: parseWorkingCalendar(settings.publicHolidays),
+    documentTypes: documentTypes as string[],
+    approvalNeeded: (['late', 'delayed'] as const).filter((t) => reg.timeliness?.[t]?.registrarApproval === true),
     evidence,
-    timelinessEvidence: { late: reg.timeliness?.late?.documents ?? [], delayed: reg.timeliness?.delayed?.documents ?? [] },
+    timelinessEvidence,
     motherAge: reg.motherAgeAtBirth,
     citizenship,
     reminder: reg.reminder,
@@ -81,30 +102,29 @@ function isEvidence(value: unknown): value is string[][] {
 
 export type Timeliness = 'current' | 'late' | 'delayed';
 
-function days(from: string, to: string): number {
+/** Whole days from one calendar date to another. */
+export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-/** Working days (Monday–Friday) after `from` up to and including `to`. Public holidays are not yet pack data. */
-export function workingDaysBetween(from: string, to: string): number {
-  let count = 0;
-  const end = Date.parse(`${to}T00:00:00Z`);
-  for (let t = Date.parse(`${from}T00:00:00Z`) + 86_400_000; t <= end; t += 86_400_000) {
-    const day = new Date(t).getUTCDay();
-    if (day !== 0 && day !== 6) count++;
-  }
-  return count;
+export { isWorkingDay, workingDaysBetween } from './working-days.ts';
+
+/**
+ * current = within the legal declaration period (working days: weekends, public holidays and
+ * moved days off do not count); late = within lateWithinDays of the birth; delayed = later.
+ */
+export function timelinessOf(dateOfBirth: string, declaredOn: string, rules: Pick<BirthRules, 'declarationWorkingDays' | 'lateWithinDays' | 'calendar'>): Timeliness {
+  if (workingDaysBetween(dateOfBirth, declaredOn, rules.calendar, rules.declarationWorkingDays) <= rules.declarationWorkingDays) return 'current';
+  return daysBetween(dateOfBirth, declaredOn) <= rules.lateWithinDays ? 'late' : 'delayed';
 }
 
-/** current = within the legal declaration period; late = within lateWithinDays of the birth; delayed = later. */
-export function timelinessOf(dateOfBirth: string, declaredOn: string, rules: Pick<BirthRules, 'declarationWorkingDays' | 'lateWithinDays'>): Timeliness {
-  if (workingDaysBetween(dateOfBirth, declaredOn) <= rules.declarationWorkingDays) return 'current';
-  return days(dateOfBirth, declaredOn) <= rules.lateWithinDays ? 'late' : 'delayed';
-}
-
-/** The documents still missing: for each requirement not met, the types of which one would do. */
-export function missingDocuments(declaration: Declaration, timeliness: Timeliness, rules: BirthRules): string[][] {
-  const presented = new Set(declaration.documents.map((d) => d.type));
+/**
+ * The documents still missing: for each requirement not met, the types of which one would do.
+ * Only documents `held` count (uploaded, or originals someone recorded seeing): a type merely
+ * listed in the declaration does not.
+ */
+export function missingDocuments(declaration: Declaration, timeliness: Timeliness, rules: BirthRules, held: readonly string[]): string[][] {
+  const presented = new Set(held);
   const needed = [...rules.evidence[declaration.path], ...(timeliness === 'current' ? [] : rules.timelinessEvidence[timeliness])];
   return needed.filter((anyOf) => !anyOf.some((type) => presented.has(type)));
 }
@@ -171,22 +191,56 @@ function ageOn(dateOfBirth: string, on: string): number {
   return y2 - y1 - (m2 < m1 || (m2 === m1 && d2 < d1) ? 1 : 0);
 }
 
-function isCalendarDate(value: string): boolean {
-  const t = Date.parse(`${value}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === value;
+/**
+ * A parent fact that is implausible or cannot be checked (a mistyped IIN, an age outside the
+ * pack's range, a parent born after the child). It never refuses a child: the fact is kept as
+ * sent, and the registrar confirms it before registering. `field` is the field that was sent.
+ */
+export interface UnverifiedFact {
+  field: string;
+  code: 'iin_invalid' | 'iin_date' | 'iin_date_mismatch' | 'iin_sex_mismatch' | 'age_out_of_range' | 'born_after_child';
+  message: string;
+}
+
+type ParentFacts = Pick<Parent, 'dateOfBirth' | 'age' | 'iin'>;
+
+/** The unverified facts about the parents of a child born on `childBorn` (pure). */
+export function unverifiedParentFacts(parents: { mother?: Partial<ParentFacts>; father?: Partial<ParentFacts> }, childBorn: string, rules: Pick<BirthRules, 'iin' | 'motherAge'>): UnverifiedFact[] {
+  const facts: UnverifiedFact[] = [];
+  for (const role of ['mother', 'father'] as const) {
+    const parent = parents[role];
+    if (!parent) continue;
+    if (parent.iin !== undefined) {
+      const check = checkIin(parent.iin, rules.iin, { dateOfBirth: parent.dateOfBirth, sex: role === 'mother' ? 'female' : 'male' });
+      if (!check.valid) facts.push({ field: `${role}.iin`, code: 'iin_invalid', message: `not a valid IIN: ${check.problems[0]!.message}` });
+      for (const w of check.warnings) facts.push({ field: `${role}.iin`, code: `iin_${w.code}`, message: w.message });
+    }
+    if (parent.dateOfBirth !== undefined && parent.dateOfBirth >= childBorn) {
+      facts.push({ field: `${role}.dateOfBirth`, code: 'born_after_child', message: `the ${role}'s date of birth ${parent.dateOfBirth} is not before the child's ${childBorn}` });
+    }
+  }
+  const mother = parents.mother;
+  if (mother) {
+    const field = mother.dateOfBirth !== undefined ? 'mother.dateOfBirth' : 'mother.age';
+    const age = mother.dateOfBirth !== undefined ? ageOn(mother.dateOfBirth, childBorn) : mother.age;
+    if (age !== undefined && age >= 0 && (age < rules.motherAge.min || age > rules.motherAge.max)) {
+      facts.push({ field, code: 'age_out_of_range', message: `the mother would have been ${age} at the birth; the usual range is ${rules.motherAge.min}–${rules.motherAge.max}` });
+    }
+  }
+  return facts;
 }
 
 /**
  * The facts of a declaration that can be checked without the database. Throws the first problem
- * as a 400 naming the field; returns the warnings (an IIN whose digits disagree with the person).
+ * about the child or the path as a 400 naming the field; returns what is unverified about the
+ * parents, which never refuses the declaration.
  */
-export function checkDeclaration(declaration: Declaration, today: string, rules: BirthRules): string[] {
+export function checkDeclaration(declaration: Declaration, today: string, rules: BirthRules): UnverifiedFact[] {
   const fail = (field: string, message: string, hint?: string): never => {
     throw new AppError('validation_failed', message, { field, hint });
   };
-  const warnings: string[] = [];
   const { child } = declaration;
-  if (!isCalendarDate(child.dateOfBirth)) fail('child.dateOfBirth', `${child.dateOfBirth} is not a calendar date`);
+  if (!isIsoDate(child.dateOfBirth)) fail('child.dateOfBirth', `${child.dateOfBirth} is not a calendar date`, 'give the date as YYYY-MM-DD');
   if (child.dateOfBirth > today) fail('child.dateOfBirth', 'the date of birth is in the future', 'check the date');
   if (child.birthOrder > child.plurality) fail('child.birthOrder', `birth order ${child.birthOrder} is more than the plurality ${child.plurality}`, 'for twins, plurality is 2 and birth order 1 or 2');
   if (child.placeOfBirth.type === 'facility' && !child.placeOfBirth.facilityId) fail('child.placeOfBirth.facilityId', 'a birth in a health facility names the facility');
@@ -198,21 +252,8 @@ export function checkDeclaration(declaration: Declaration, today: string, rules:
     fail('mother', 'give what is known of the mother: her citizenship and status may be "unknown", and no document is needed');
   }
   for (const role of ['mother', 'father'] as const) {
-    const parent = declaration[role];
-    if (!parent) continue;
-    if (parent.dateOfBirth && !isCalendarDate(parent.dateOfBirth)) fail(`${role}.dateOfBirth`, `${parent.dateOfBirth} is not a calendar date`);
-    if (parent.iin !== undefined) {
-      const check = checkIin(parent.iin, rules.iin, { dateOfBirth: parent.dateOfBirth });
-      if (!check.valid) fail(`${role}.iin`, `not a valid IIN: ${check.problems[0]!.message}`, 'correct it, or leave it out: no parent IIN is required');
-      warnings.push(...check.warnings.map((w) => `${role}.iin: ${w.message}`));
-    }
+    const date = declaration[role]?.dateOfBirth;
+    if (date !== undefined && !isIsoDate(date)) fail(`${role}.dateOfBirth`, `${date} is not a calendar date`, 'give the date as YYYY-MM-DD, or the age instead');
   }
-  const mother = declaration.mother;
-  if (mother) {
-    const age = mother.dateOfBirth ? ageOn(mother.dateOfBirth, child.dateOfBirth) : mother.age;
-    if (age !== undefined && (age < rules.motherAge.min || age > rules.motherAge.max)) {
-      fail('mother.dateOfBirth', `the mother would have been ${age} at the birth; the register accepts ${rules.motherAge.min}–${rules.motherAge.max}`, "check the mother's and the child's dates of birth");
-    }
-  }
-  return warnings;
+  return unverifiedParentFacts(declaration, child.dateOfBirth, rules);
 }

@@ -10,11 +10,13 @@ import { enqueue } from '../core/jobs/outbox.ts';
 import { significantPrefix } from '../places/hierarchy.ts';
 import { findFacility, findOffice, findPlace } from '../places/store.ts';
 import { allocateActNumber, allocateIin } from './allocation.ts';
-import { checkIin } from './iin.ts';
+import { allowedActions } from '../core/action-log/record-definition.ts';
+import { isIsoDate } from '../core/dates.ts';
 import type { Declaration, Notification } from './declaration.ts';
-import { type BirthPayload, type BirthState, birthRecord } from './record.ts';
+import { notificationFromFhir } from './fhir-notification.ts';
+import { type BirthPayload, type BirthState, birthRecord, heldDocuments, unconfirmedFacts } from './record.ts';
 import { loadPack } from '../places/pack.ts';
-import { type BirthRules, checkDeclaration, citizenshipAtBirth, missingDocuments, parseBirthRules, timelinessOf } from './rules.ts';
+import { type BirthRules, checkDeclaration, citizenshipAtBirth, daysBetween, missingDocuments, parseBirthRules, timelinessOf, unverifiedParentFacts } from './rules.ts';
 
 /**
  * The birth registration use cases. Each is one transaction: permission (can, through authorize),
@@ -97,22 +99,36 @@ async function placeOfBirth(db: Queryable, declaration: Declaration): Promise<{ 
   return { kato: place.kato, facilityId: null };
 }
 
-/** A health facility (its API client or clerk) reports a birth: a NOTIFIED record to chase. */
+/** Unverified facts nobody has confirmed, as warnings: each names the field that was sent. */
+export function warningsOf(record: BirthRow): string[] {
+  return unconfirmedFacts(record.data).map((f) => `${f.field}: ${f.message}`);
+}
+
+/**
+ * A FHIR birth Bundle from a facility. A facility's API client always notifies for its own
+ * facility, whatever the Bundle names; others name it in `facilityId` or in the Bundle.
+ */
+export async function notifyBirthFromFhir(deps: BirthDeps, bundle: unknown, options: { facilityId?: string }, w: WriteContext): Promise<BirthRow> {
+  const ownFacility = w.actor?.kind === 'client' ? w.actor.facilityId : null;
+  return notifyBirth(deps, notificationFromFhir(bundle, { facilityId: ownFacility ?? options.facilityId }), w);
+}
+
+/**
+ * A health facility (its API client or clerk) reports a birth: a NOTIFIED record to chase. A
+ * mistyped or implausible fact about the mother is kept unverified, never refused.
+ */
 export async function notifyBirth(deps: BirthDeps, notification: Notification, w: WriteContext): Promise<BirthRow> {
   return deps.db.transaction(async (tx) => {
     const facility = await findFacility(tx, notification.facilityId);
     if (!facility) throw new AppError('validation_failed', `no health facility ${notification.facilityId}`, { field: 'facilityId', hint: 'see GET /api/v1/facilities' });
     authorize(w.actor, 'birth.notify', { jurisdiction: facility.kato, facilityId: facility.id });
     const today = localDate(deps.clock.now(), deps.timeZone);
-    if (notification.child.dateOfBirth > today) throw new AppError('validation_failed', 'the date of birth is in the future', { field: 'child.dateOfBirth' });
+    if (notification.child.dateOfBirth > today) throw new AppError('validation_failed', 'the date of birth is in the future', { field: 'child.dateOfBirth', hint: 'check the date' });
     if (notification.child.birthOrder > notification.child.plurality) {
       throw new AppError('validation_failed', 'birth order is more than the plurality', { field: 'child.birthOrder' });
     }
-    if (notification.mother?.iin !== undefined) {
-      const check = checkIin(notification.mother.iin, deps.rules.iin, { dateOfBirth: notification.mother.dateOfBirth });
-      if (!check.valid) throw new AppError('validation_failed', `not a valid IIN: ${check.problems[0]!.message}`, { field: 'mother.iin', hint: 'correct it, or leave it out' });
-    }
-    const payload: BirthPayload = { type: 'NOTIFY', notification, jurisdiction: facility.kato };
+    const unverified = unverifiedParentFacts({ mother: notification.mother }, notification.child.dateOfBirth, deps.rules);
+    const payload: BirthPayload = { type: 'NOTIFY', notification, jurisdiction: facility.kato, unverified };
     const result = await createRecord(tx, birthRecord, { type: 'NOTIFY', actor: actorId(w.actor), officeId: null, payload: payload as unknown as Json }, { clock: deps.clock, idempotencyKey: w.idempotencyKey });
     await emit(tx, deps, 'notified', result);
     return result.record;
@@ -129,16 +145,18 @@ export async function declareBirth(deps: BirthDeps, declaration: Declaration, w:
   return deps.db.transaction(async (tx) => {
     const existing = w.recordId ? await lockBirth(tx, w.recordId, w.actor, 'birth.declare') : undefined;
     const today = localDate(deps.clock.now(), deps.timeZone);
-    const warnings = checkDeclaration(declaration, today, deps.rules);
+    const unverified = checkDeclaration(declaration, today, deps.rules);
     const place = await placeOfBirth(tx, declaration);
     authorize(w.actor, 'birth.declare', { jurisdiction: place.kato });
     const timeliness = timelinessOf(declaration.child.dateOfBirth, today, deps.rules);
-    const payload: BirthPayload = { type: 'DECLARE', declaration, jurisdiction: place.kato, missingDocuments: missingDocuments(declaration, timeliness, deps.rules) };
-    const input = { type: 'DECLARE', actor: actorId(w.actor), officeId: officeOf(w.actor), payload: payload as unknown as Json };
+    const held = existing ? heldDocuments(existing.data) : [];
+    const payload: BirthPayload = { type: 'DECLARE', declaration, jurisdiction: place.kato, missingDocuments: missingDocuments(declaration, timeliness, deps.rules, held), unverified };
+    // What the server works out (missing documents, unverified facts) may change by a retry: the request is the declaration.
+    const input = { type: 'DECLARE', actor: actorId(w.actor), officeId: officeOf(w.actor), payload: payload as unknown as Json, request: { type: 'DECLARE', declaration } as unknown as Json };
     const options = { clock: deps.clock, idempotencyKey: w.idempotencyKey, expectedVersion: w.expectedVersion };
     const result = existing ? await appendAction(tx, birthRecord, existing.id, input, options) : await createRecord(tx, birthRecord, input, options);
     await emit(tx, deps, 'declared', result);
-    return { record: result.record, warnings };
+    return { record: result.record, warnings: warningsOf(result.record) };
   });
 }
 
@@ -151,7 +169,7 @@ async function change(deps: BirthDeps, id: string, type: 'VALIDATE' | 'REQUEST_U
       throw new AppError('validation_failed', 'documents are still missing for this legal path', {
         field: 'declaration.documents',
         missing: record.data.missingDocuments,
-        hint: 'add one document of each listed kind to the declaration, then validate',
+        hint: 'upload one document of each listed kind, or record that you saw the original (POST …/evidence), then validate',
       });
     }
     return act(tx, deps, record, { type }, w, { VALIDATE: 'validated', REQUEST_UPDATE: 'update_requested', ARCHIVE: 'archived' }[type]);
@@ -164,15 +182,31 @@ export const archiveBirth = (deps: BirthDeps, id: string, w: WriteContext & { re
 
 /** The action an existing record gets: one place for the version check and the idempotency key. */
 export async function act(tx: Tx, deps: BirthDeps, record: BirthRow, payload: BirthPayload, w: WriteContext & { reason?: string }, event?: string): Promise<BirthRow> {
+  return (await appendBirthAction(tx, deps, record, payload, w, { event })).record;
+}
+
+/**
+ * As act, with the whole write result (`replayed` says a retry was answered from its key). `request`
+ * is what the caller asked for when the payload also carries what the server made (a new id), so
+ * that a retry of the same request is recognised.
+ */
+export async function appendBirthAction(
+  tx: Tx,
+  deps: BirthDeps,
+  record: BirthRow,
+  payload: BirthPayload,
+  w: WriteContext & { reason?: string },
+  options: { event?: string; request?: Json } = {},
+): Promise<WriteResult<BirthState & Json>> {
   const result = await appendAction(
     tx,
     birthRecord,
     record.id,
-    { type: payload.type, actor: actorId(w.actor!), officeId: officeOf(w.actor!), reason: w.reason ?? null, payload: payload as unknown as Json },
+    { type: payload.type, actor: actorId(w.actor!), officeId: officeOf(w.actor!), reason: w.reason ?? null, payload: payload as unknown as Json, request: options.request },
     { clock: deps.clock, idempotencyKey: w.idempotencyKey, expectedVersion: w.expectedVersion },
   );
-  if (event) await emit(tx, deps, event, result);
-  return result.record;
+  if (options.event) await emit(tx, deps, options.event, result);
+  return result;
 }
 
 function requireReason(reason: string | undefined): void {
@@ -239,12 +273,15 @@ export const releaseBirth = (deps: BirthDeps, id: string, w: WriteContext) => ch
  * Registration: in one transaction, the act number of the registrar's office, the child's IIN,
  * the timeliness category and the citizenship at birth. A concurrent second registration waits for
  * the record lock and then finds the record registered (409); a retry with the same key replays.
+ * A late or delayed registration needs a recorded approval first (when the pack says so), and
+ * every unverified parent fact must be confirmed by naming its field in `confirm`.
  */
-export async function registerBirth(deps: BirthDeps, id: string, w: WriteContext): Promise<BirthRow> {
+export async function registerBirth(deps: BirthDeps, id: string, w: WriteContext & { confirm?: string[] }): Promise<BirthRow> {
   return deps.db.transaction(async (tx) => {
     const record = await lockBirth(tx, id, w.actor, 'birth.register');
     const actor = w.actor!;
-    const input = { type: 'REGISTER', actor: actorId(actor), officeId: officeOf(actor), request: { type: 'REGISTER' } };
+    const confirm = [...new Set(w.confirm ?? [])].sort();
+    const input = { type: 'REGISTER', actor: actorId(actor), officeId: officeOf(actor), request: { type: 'REGISTER', confirm } };
     const options = { clock: deps.clock, idempotencyKey: w.idempotencyKey, expectedVersion: w.expectedVersion };
     if (record.status !== 'VALIDATED' || !record.data.declaration) {
       // Nothing to allocate: this is a retry (replayed from its key) or an action not allowed now (409).
@@ -256,12 +293,33 @@ export async function registerBirth(deps: BirthDeps, id: string, w: WriteContext
     const today = localDate(now, deps.timeZone);
     checkDeclaration(declaration, today, deps.rules);
     const timeliness = timelinessOf(declaration.child.dateOfBirth, today, deps.rules);
-    const missing = missingDocuments(declaration, timeliness, deps.rules);
+    const missing = missingDocuments(declaration, timeliness, deps.rules, heldDocuments(record.data));
     if (missing.length) {
       throw new AppError('validation_failed', `a ${timeliness} registration needs more documents`, {
         field: 'declaration.documents',
         missing,
-        hint: 'send the declaration back for update with the missing documents',
+        hint: 'upload them or record that you saw the originals (POST …/evidence), or send the declaration back for update',
+      });
+    }
+    if (timeliness !== 'current' && deps.rules.approvalNeeded.includes(timeliness) && record.data.approval?.timeliness !== timeliness) {
+      const allowed = allowedActions(birthRecord, record.status).filter((a) => a !== 'REGISTER');
+      throw new AppError('action_not_allowed', `a ${timeliness} registration needs a registrar's recorded approval first`, {
+        currentStatus: record.status,
+        action: 'REGISTER',
+        allowed,
+        needs: 'APPROVE_REGISTRATION',
+        hint: 'record the approval and why (POST …/approve-registration with a reason), then register',
+      });
+    }
+    const unconfirmed = unconfirmedFacts(record.data);
+    const unknown = confirm.filter((field) => !unconfirmed.some((f) => f.field === field));
+    if (unknown.length) throw new AppError('validation_failed', `nothing unverified to confirm at ${unknown.join(', ')}`, { field: 'confirm', unconfirmed, hint: 'list only the fields of unconfirmed facts' });
+    const left = unconfirmed.filter((f) => !confirm.includes(f.field));
+    if (left.length) {
+      throw new AppError('conflict', 'parent facts are unverified: confirm each before registering', {
+        field: 'confirm',
+        unconfirmed: left,
+        hint: 'check each fact with the informant or the documents, then register again listing its field in confirm',
       });
     }
     const officeId = officeOf(actor) ?? record.officeId;
@@ -274,9 +332,49 @@ export async function registerBirth(deps: BirthDeps, id: string, w: WriteContext
       timeliness,
       citizenship: citizenshipAtBirth(declaration, deps.rules.citizenship),
     };
-    const payload: BirthPayload = { type: 'REGISTER', registration };
+    const payload: BirthPayload = { type: 'REGISTER', registration, ...(confirm.length && { confirmed: confirm }) };
     const result = await appendAction(tx, birthRecord, record.id, { ...input, payload: payload as unknown as Json }, options);
     await emit(tx, deps, 'registered', result);
+    return result.record;
+  });
+}
+
+/**
+ * A registrar approves a late or delayed registration, saying why: the approval the pack asks for
+ * (registrarApproval), kept in the history with who and when, before the registration itself.
+ */
+export async function approveRegistration(deps: BirthDeps, id: string, w: WriteContext & { reason?: string }): Promise<BirthRow> {
+  requireReason(w.reason);
+  return deps.db.transaction(async (tx) => {
+    const record = await lockBirth(tx, id, w.actor, 'birth.register');
+    const declaration = record.data.declaration;
+    const timeliness = declaration ? timelinessOf(declaration.child.dateOfBirth, localDate(deps.clock.now(), deps.timeZone), deps.rules) : 'current';
+    if (record.status === 'VALIDATED' && (timeliness === 'current' || !deps.rules.approvalNeeded.includes(timeliness))) {
+      throw new AppError('conflict', `a ${timeliness} registration needs no approval`, { field: 'id', hint: 'register it' });
+    }
+    const payload: BirthPayload = { type: 'APPROVE_REGISTRATION', timeliness: timeliness === 'current' ? 'late' : timeliness };
+    return (await appendBirthAction(tx, deps, record, payload, w, { event: 'registration_approved', request: { type: 'APPROVE_REGISTRATION' } })).record;
+  });
+}
+
+/**
+ * Someone checking the declaration records that they saw an original document (no upload): who
+ * and when are the action's, the type is the pack's. It counts towards the path's evidence from now.
+ */
+export async function recordEvidenceSeen(deps: BirthDeps, id: string, document: { type: string; reference?: string }, w: WriteContext & { reason?: string }): Promise<BirthRow> {
+  if (!deps.rules.documentTypes.includes(document.type)) {
+    throw new AppError('validation_failed', `the pack knows no document type ${document.type}`, { field: 'type', hint: `one of: ${deps.rules.documentTypes.join(', ')}` });
+  }
+  return deps.db.transaction(async (tx) => {
+    const record = await lockBirth(tx, id, w.actor, 'birth.validate');
+    const declaration = record.data.declaration;
+    const held = [...heldDocuments(record.data), document.type];
+    const missing = declaration
+      ? missingDocuments(declaration, timelinessOf(declaration.child.dateOfBirth, localDate(deps.clock.now(), deps.timeZone), deps.rules), deps.rules, held)
+      : record.data.missingDocuments;
+    const seen = { type: document.type, reference: document.reference ?? null };
+    // A retry is recognised by what was seen, not by what is missing now.
+    const result = await appendBirthAction(tx, deps, record, { type: 'EVIDENCE_SEEN', document: seen, missingDocuments: missing }, w, { event: 'evidence_seen', request: { type: 'EVIDENCE_SEEN', document: seen } });
     return result.record;
   });
 }
@@ -287,7 +385,8 @@ export interface GapEntry {
   facilityId: string | null;
   jurisdiction: string;
   dateOfBirth: string;
-  ageDays: number;
+  /** Null when the stored date is not a calendar date (a record from before dates were checked). */
+  ageDays: number | null;
   notifiedAt: string;
   overdue: boolean;
 }
@@ -317,15 +416,17 @@ export async function listGap(deps: BirthDeps, actor: Actor | undefined, q: { wi
   const today = localDate(deps.clock.now(), deps.timeZone);
   return rows.map((r) => {
     const dateOfBirth = r.data.notification!.child.dateOfBirth;
+    const valid = typeof dateOfBirth === 'string' && isIsoDate(dateOfBirth) && dateOfBirth <= today;
     return {
       id: r.id,
       status: r.status,
       facilityId: r.data.facilityId,
       jurisdiction: r.jurisdiction,
       dateOfBirth,
-      ageDays: Math.round((Date.parse(today) - Date.parse(dateOfBirth)) / 86_400_000),
+      ageDays: valid ? daysBetween(dateOfBirth, today) : null,
       notifiedAt: r.data.notifiedAt!,
-      overdue: timelinessOf(dateOfBirth, today, deps.rules) !== 'current',
+      // A birth whose date cannot be read is treated as overdue: someone must look at it.
+      overdue: !valid || timelinessOf(dateOfBirth, today, deps.rules) !== 'current',
     };
   });
 }

@@ -52,6 +52,8 @@ export interface PackSettings {
   /** Evidence per legal path and citizenship rules: parsed by the births module (births/rules.ts). */
   birthRegistration?: Record<string, unknown>;
   citizenshipAtBirth?: Record<string, unknown>;
+  /** Weekend, fixed and moving public holidays: parsed by births/working-days.ts. */
+  publicHolidays?: Record<string, unknown>;
 }
 
 export interface CountryPack {

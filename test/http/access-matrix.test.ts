@@ -13,6 +13,7 @@ import { openTestApp, type TestApp } from '../support/app.ts';
 import { type BirthStage, birthDeps, facilityDeclaration, makeBirth } from '../support/births.ts';
 import { noteRecord } from '../support/note-record.ts';
 import { attachDocument } from '../../src/births/documents.ts';
+import { PDFDocument } from 'pdf-lib';
 
 /**
  * Every role × every route × a target inside / outside the caller's jurisdiction. The callers all
@@ -119,6 +120,9 @@ const routes: Record<string, Row> = {
   'POST /api/v1/births/:id/validate': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/validate`), ok: 200, outside: 404 },
   'POST /api/v1/births/:id/request-update': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/request-update`, { reason: 'check the name' }), ok: 200, outside: 404 },
   'POST /api/v1/births/:id/archive': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/archive`, { reason: 'duplicate' }), ok: 200, outside: 404 },
+  'POST /api/v1/births/:id/evidence': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/evidence`, { type: 'medical_birth_certificate' }), ok: 200, outside: 404 },
+  // A current registration needs no approval (409): the row checks who may ask.
+  'POST /api/v1/births/:id/approve-registration': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i, 'validated')}/approve-registration`, { reason: 'late' }), ok: 409, outside: 404 },
   'POST /api/v1/births/:id/register': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i, 'validated')}/register`), ok: 200, outside: 404 },
   'POST /api/v1/births/:id/corrections': {
     request: async (w, i) => post(`/api/v1/births/${await w.birth(i, 'registered')}/corrections`, { declaration: facilityDeclaration(facility(i)), reason: 'the weight was wrong' }),
@@ -135,7 +139,7 @@ const routes: Record<string, Row> = {
   'POST /api/v1/births/:id/assign': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/assign`), ok: 200, outside: 404 },
   'POST /api/v1/births/:id/release': { request: async (w, i) => post(`/api/v1/births/${await w.birth(i)}/release`), ok: 200, outside: 404 },
   'POST /api/v1/births/:id/documents': {
-    request: async (w, i) => ({ method: 'POST', url: `/api/v1/births/${await w.birth(i)}/documents?type=medical_birth_certificate`, headers: { 'content-type': 'application/pdf' }, payload: Buffer.from('%PDF-1.4 matrix') }),
+    request: async (w, i) => ({ method: 'POST', url: `/api/v1/births/${await w.birth(i)}/documents?type=medical_birth_certificate`, headers: { 'content-type': 'application/pdf' }, payload: matrixPdf }),
     ok: 201,
     outside: 404,
   },
@@ -147,6 +151,8 @@ const routes: Record<string, Row> = {
 
 let t: TestApp;
 let world: World;
+/** Uploads are read whole: the matrix uploads a real (one-page) PDF. */
+let matrixPdf: Buffer;
 const roleUsers = new Map<string, string>();
 const roles = loadRoles('kz');
 const ctx = () => ({ clock: t.clock, clientAddress: null, requestId: null });
@@ -154,6 +160,9 @@ const ctx = () => ({ clock: t.clock, clientAddress: null, requestId: null });
 beforeAll(async () => {
   t = await openTestApp();
   await loadPackIntoDb(t.db, loadPack('kz'));
+  const pdf = await PDFDocument.create();
+  pdf.addPage();
+  matrixPdf = Buffer.from(await pdf.save());
   let n = 0;
   const note = async (jurisdiction: string) =>
     (await t.db.transaction((tx) => createRecord(tx, noteRecord, { type: 'OPEN', actor: 'system', payload: { jurisdiction, text: 'x' } }, { clock: t.clock }))).record.id;
@@ -170,7 +179,7 @@ beforeAll(async () => {
     document: async (inside) => {
       const deps = birthDeps(t.db, t.clock);
       const recordId = await makeBirth(deps, facility(inside));
-      const { document } = await attachDocument(deps, recordId, { type: 'medical_birth_certificate', mediaType: 'application/pdf', content: Buffer.from('%PDF-1.4 matrix') }, { actor: { kind: 'system', id: 'system' } });
+      const { document } = await attachDocument(deps, recordId, { type: 'medical_birth_certificate', mediaType: 'application/pdf', content: matrixPdf }, { actor: { kind: 'system', id: 'system' } });
       return [recordId, document.id];
     },
   };

@@ -1,3 +1,6 @@
+import jpeg from 'jpeg-js';
+import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRoles } from '../../src/access/roles.ts';
 import { createSession } from '../../src/access/sessions.ts';
@@ -10,10 +13,26 @@ import { facilityDeclaration } from '../support/births.ts';
 
 let t: TestApp;
 const headers: Record<string, Record<string, string>> = {};
-const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2000, 0x20), Buffer.from('\n%%EOF\n')]);
+let pdf: Buffer;
+
+/** A one-page PDF, changed by `edit` before it is saved (an action added, say). */
+async function makePdf(edit: (doc: PDFDocument) => void = () => {}, options: { useObjectStreams?: boolean } = {}): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  doc.addPage([200, 200]).drawText('Medical birth certificate', { x: 10, y: 100, size: 10 });
+  edit(doc);
+  return Buffer.from(await doc.save(options));
+}
+const png = () => {
+  const image = new PNG({ width: 4, height: 4 });
+  image.data.fill(200);
+  return PNG.sync.write(image);
+};
+const jpg = () => Buffer.from(jpeg.encode({ width: 4, height: 4, data: Buffer.alloc(64, 200) }, 80).data);
+const html = Buffer.from('<html><script>alert(document.cookie)</script></html>');
 
 beforeAll(async () => {
   t = await openTestApp({ TIRKEU_UPLOAD_LIMIT: '65536' });
+  pdf = await makePdf();
   await loadPackIntoDb(t.db, loadPack('kz'));
   const ctx = { clock: t.clock, clientAddress: null, requestId: null };
   for (const [name, jurisdiction] of [['astana', '711300000'], ['almaty', '750000000']] as const) {
@@ -42,6 +61,7 @@ describe('supporting documents', () => {
     const read = await t.app.inject({ method: 'GET', url: `/api/v1/births/${id}/documents/${uploaded.json().document.id}`, headers: headers.astana });
     expect(read.statusCode).toBe(200);
     expect(read.headers['content-type']).toBe('application/pdf');
+    expect(read.headers['content-disposition']).toMatch(/^attachment; filename="[0-9a-f-]+\.pdf"$/);
     expect(Buffer.compare(read.rawPayload, pdf)).toBe(0);
     const outsider = await t.app.inject({ method: 'GET', url: `/api/v1/births/${id}/documents/${uploaded.json().document.id}`, headers: headers.almaty });
     expect(outsider.statusCode).toBe(404);
@@ -63,10 +83,61 @@ describe('supporting documents', () => {
     expect(disguised.json().field).toBe('body');
     const badType = await upload('astana', id, 'Medical Certificate!', pdf);
     expect(badType.json().field).toBe('type');
+    const unknownType = await upload('astana', id, 'no_such_type', pdf);
+    expect(unknownType.statusCode).toBe(400);
+    expect(unknownType.json().field).toBe('type');
     const outsider = await upload('almaty', id, 'medical_birth_certificate', pdf);
     expect(outsider.statusCode).toBe(404);
     expect(await count()).toBe(before);
     // The table itself refuses changes: evidence is never edited or removed.
     await expect(t.db.query('DELETE FROM documents')).rejects.toThrow(/append-only/);
+  });
+
+  it('reads the whole file: refuses PDFs that do not load or carry scripts or launch actions, and images with bytes after their end', async () => {
+    const declared = await t.app.inject({ method: 'POST', url: '/api/v1/births', headers: headers.astana, payload: facilityDeclaration() });
+    const id = declared.json().id as string;
+    const count = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents')).rows[0]!.n;
+    const before = await count();
+    const script = (doc: PDFDocument) => doc.context.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of('app.alert(1)') });
+    const launch = (doc: PDFDocument) => doc.context.obj({ Type: 'Action', S: 'Launch', F: PDFString.of('cmd.exe') });
+    const openScript = await makePdf((doc) => doc.catalog.set(PDFName.of('OpenAction'), doc.context.register(script(doc))));
+    const refused: [string, Buffer, string][] = [
+      ['a PDF header and nothing else', Buffer.from('%PDF-1.4 nothing else'), 'application/pdf'],
+      ['an OpenAction running JavaScript (in a compressed object stream)', openScript, 'application/pdf'],
+      ['the same, written plainly', await makePdf((doc) => doc.catalog.set(PDFName.of('OpenAction'), doc.context.register(script(doc))), { useObjectStreams: false }), 'application/pdf'],
+      ['the same with the name hex-escaped', Buffer.from((await makePdf((doc) => doc.catalog.set(PDFName.of('OpenAction'), doc.context.register(script(doc))), { useObjectStreams: false })).toString('latin1').replace('/JavaScript', '/J#61vaScript').replace('/JS ', '/J#53 '), 'latin1'), 'application/pdf'],
+      ['a page additional action launching a program', await makePdf((doc) => doc.getPage(0).node.set(PDFName.of('AA'), doc.context.obj({ O: doc.context.register(launch(doc)) }))), 'application/pdf'],
+      ['a document-level JavaScript name tree', await makePdf((doc) => doc.catalog.set(PDFName.of('Names'), doc.context.obj({ JavaScript: doc.context.obj({ Names: [PDFString.of('x'), doc.context.register(script(doc))] }) }))), 'application/pdf'],
+      ['HTML after the PNG IEND', Buffer.concat([png(), html]), 'image/png'],
+      ['a cut PNG', png().subarray(0, 40), 'image/png'],
+      ['HTML after the JPEG EOI', Buffer.concat([jpg(), html]), 'image/jpeg'],
+      ['a cut JPEG', jpg().subarray(0, jpg().length - 10), 'image/jpeg'],
+    ];
+    for (const [name, body, mediaType] of refused) {
+      const res = await upload('astana', id, 'medical_birth_certificate', body, mediaType);
+      expect(res.statusCode, `${name}: ${res.body}`).toBe(400);
+      expect(res.json().field, name).toBe('body');
+    }
+    expect(await count()).toBe(before);
+    for (const [body, mediaType] of [[png(), 'image/png'], [jpg(), 'image/jpeg'], [pdf, 'application/pdf']] as const) {
+      const res = await upload('astana', id, 'medical_birth_certificate', body, mediaType);
+      expect(res.statusCode, `${mediaType}: ${res.body}`).toBe(201);
+    }
+  });
+
+  it('answers a retried upload with the same Idempotency-Key with the first document, storing nothing', async () => {
+    const declared = await t.app.inject({ method: 'POST', url: '/api/v1/births', headers: headers.astana, payload: facilityDeclaration() });
+    const id = declared.json().id as string;
+    const send = () =>
+      t.app.inject({ method: 'POST', url: `/api/v1/births/${id}/documents?type=medical_birth_certificate`, headers: { ...headers.astana, 'content-type': 'application/pdf', 'idempotency-key': 'upload-once-0001' }, payload: pdf });
+    const first = await send();
+    expect(first.statusCode, first.body).toBe(201);
+    const count = async () => (await t.db.query<{ n: number }>('SELECT (SELECT count(*) FROM documents) + (SELECT count(*) FROM record_actions) AS n')).rows[0]!.n;
+    const before = await count();
+    t.clock.advance(1000);
+    const again = await send();
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.json().document).toEqual(first.json().document);
+    expect(await count()).toBe(before);
   });
 });

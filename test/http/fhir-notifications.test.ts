@@ -135,7 +135,51 @@ describe('FHIR birth notifications, as published by OpenCRVS and HL7 BFDR', () =
     const bad = await t.app.inject({ method: 'POST', url: '/api/v1/births/notifications', headers: plain, payload: { facilityId: 'kz-hf-71-001', child: { dateOfBirth: '1 March' } } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().field).toBe('body.child.dateOfBirth');
+    // A mistyped mother IIN never refuses the child: it is kept, unverified, with a warning.
     const badIin = await t.app.inject({ method: 'POST', url: '/api/v1/births/notifications', headers: plain, payload: { facilityId: 'kz-hf-71-001', child: { dateOfBirth: '2026-03-01' }, mother: { iin: '791028302729' } } });
-    expect(badIin.json().field).toBe('mother.iin');
+    expect(badIin.statusCode, badIin.body).toBe(201);
+    expect(badIin.json().warnings[0]).toMatch(/^mother\.iin: not a valid IIN/);
+  });
+
+  it('keeps a mistyped mother IIN from a Bundle unverified, and refuses impossible dates with their path', async () => {
+    const max = fill(openCrvsBirthBodies()['Create Birth Notification (Max)']!);
+    const mistyped = await t.app.inject({ method: 'POST', url: '/api/v1/births/notifications', headers: hospital, payload: max.replace('"3624667568"', '"791028302729"') });
+    expect(mistyped.statusCode, mistyped.body).toBe(201);
+    expect(mistyped.json().data.notification.mother.iin).toBe('791028302729');
+    expect(mistyped.json().data.unverified).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'mother.iin', code: 'iin_invalid' })]));
+
+    const quinn = JSON.parse(interop('hl7-bfdr/BirthRecordBabyGQuinn.json'));
+    const motherAt = quinn.entry.findIndex((e: { resource: { resourceType: string; birthDate?: string } }) => e.resource.resourceType === 'Patient' && e.resource.birthDate === '1985-01-15');
+    const before = (await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM records WHERE type = 'birth'")).rows[0]!.n;
+    for (const [at, date, field] of [
+      [1, '2023-02-30', 'entry[1].resource.birthDate'],
+      [1, '2023-13-01', 'entry[1].resource.birthDate'],
+      [1, '0000-00-00', 'entry[1].resource.birthDate'],
+      [1, '2099-01-01', 'child.dateOfBirth'],
+      [motherAt, '9999-12-31', `entry[${motherAt}].resource.birthDate`],
+      [motherAt, '1985-02-29', `entry[${motherAt}].resource.birthDate`],
+    ] as const) {
+      const body = structuredClone(quinn);
+      body.entry[at].resource.birthDate = date;
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/births/notifications', headers: hospital, payload: JSON.stringify(body) });
+      expect(res.statusCode, `${date}: ${res.body}`).toBe(400);
+      expect(res.json().field, date).toBe(field);
+    }
+    expect((await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM records WHERE type = 'birth'")).rows[0]!.n).toBe(before);
+  });
+
+  it('caps the entries of a Bundle, naming the field, before mapping anything', async () => {
+    const quinn = JSON.parse(interop('hl7-bfdr/BirthRecordBabyGQuinn.json'));
+    const filler = { resource: { resourceType: 'Observation', code: { coding: [{ code: '8339-4' }] }, subject: { reference: 'Patient/nobody' }, valueQuantity: { value: 3000, code: 'g' } } };
+    const big = { ...quinn, entry: [...quinn.entry, ...Array.from({ length: 5000 }, () => filler)] };
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/births/notifications', headers: hospital, payload: JSON.stringify(big) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ field: 'entry', detail: expect.stringMatching(/at most 200 entries/) });
+    const message = JSON.parse(interop('hl7-bfdr/BirthRecordSubmissionMessage.json'));
+    const nested = message.entry[2].resource;
+    nested.entry = [...nested.entry, ...Array.from({ length: 300 }, () => filler)];
+    const inner = await t.app.inject({ method: 'POST', url: '/api/v1/births/notifications', headers: hospital, payload: JSON.stringify(message) });
+    expect(inner.statusCode).toBe(400);
+    expect(inner.json().field).toBe('entry[2].resource.entry');
   });
 });

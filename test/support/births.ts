@@ -1,6 +1,6 @@
 import type { Declaration } from '../../src/births/declaration.ts';
 import type { Actor } from '../../src/access/policy.ts';
-import { type BirthDeps, birthDepsFor, declareBirth, registerBirth, requestCorrection, validateBirth } from '../../src/births/workflow.ts';
+import { type BirthDeps, birthDepsFor, declareBirth, recordEvidenceSeen, registerBirth, requestCorrection, validateBirth } from '../../src/births/workflow.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import type { Db } from '../../src/core/db/types.ts';
 
@@ -36,6 +36,7 @@ export async function makeBirth(deps: BirthDeps, facilityId: string, stage: Birt
     sessionId: 'test',
   };
   const { record } = await declareBirth(deps, facilityDeclaration(facilityId), { actor });
+  await recordEvidenceSeen(deps, record.id, { type: 'medical_birth_certificate' }, { actor });
   if (stage === 'declared') return record.id;
   await validateBirth(deps, record.id, { actor });
   if (stage === 'validated') return record.id;

@@ -71,4 +71,10 @@ describe('the pack’s birth rules are checked when read', () => {
     expect(broken((s) => delete (s.citizenshipAtBirth as { otherwise: { reason: { kk?: string } } }).otherwise.reason.kk)).toThrow(/otherwise/);
     expect(broken((s) => ((s.birthRegistration as { paths: { home_birth: { documents: unknown } } }).paths.home_birth.documents = ['attendant_statement']))).toThrow(/home_birth\.documents/);
   });
+  it('names an evidence type missing from the pack’s document types, and reads which timeliness needs approval', () => {
+    expect(broken((s) => ((s.birthRegistration as { paths: { home_birth: { documents: unknown } } }).paths.home_birth.documents = [['attendant_statment']]))).toThrow(/paths\.home_birth\.documents \(attendant_statment not in/);
+    expect(broken((s) => delete (s.birthRegistration as { documentTypes?: unknown }).documentTypes)).toThrow(/documentTypes/);
+    expect(rules.approvalNeeded).toEqual(['late', 'delayed']);
+    expect(rules.documentTypes).toContain('late_registration_statement');
+  });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/policy.ts';
 import { checkIin } from '../../src/births/iin.ts';
-import { type BirthDeps, declareBirth, registerBirth, validateBirth } from '../../src/births/workflow.ts';
+import { type BirthDeps, declareBirth, recordEvidenceSeen, registerBirth, validateBirth } from '../../src/births/workflow.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import { openPostgres } from '../../src/core/db/postgres.ts';
 import type { Db } from '../../src/core/db/types.ts';
@@ -45,7 +45,7 @@ describe('allocation under concurrency', () => {
     const actor = registrar('kz-rgo-71-01');
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) ids.push((await declareBirth(processes[0]!, facilityDeclaration(), { actor })).record.id);
-    for (const id of ids) await validateBirth(processes[0]!, id, { actor });
+    for (const id of ids) await recordEvidenceSeen(processes[0]!, id, { type: 'medical_birth_certificate' }, { actor }).then(() => validateBirth(processes[0]!, id, { actor }));
     const results = await Promise.allSettled(ids.map((id, i) => registerBirth(processes[i % 2]!, id, { actor })));
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     const records = results.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof registerBirth>>>).value);

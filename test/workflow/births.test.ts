@@ -62,14 +62,25 @@ const motherIin = (() => {
 })();
 facilityBirth.mother.iin = motherIin;
 
+/** The agent records seeing the original of every document the declaration lists; returns the last answer. */
+async function seeAll(id: string, declaration: object) {
+  let last;
+  for (const d of (declaration as { documents: { type: string; reference?: string }[] }).documents) {
+    last = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/evidence`, payload: { type: d.type, ...(d.reference && { reference: d.reference }) } });
+    expect(last.statusCode, last.body).toBe(200);
+  }
+  return last!;
+}
+
 async function registerThrough(declaration: object): Promise<{ id: string; number: string; iin: string; data: { registration: { citizenship: { result: string }; timeliness: string } } }> {
   const declared = await as('agent', { method: 'POST', url: '/api/v1/births', payload: declaration });
   expect(declared.statusCode, declared.body).toBe(201);
   const id = declared.json().id as string;
-  expect(declared.json().data.missingDocuments).toEqual([]);
+  const seen = await seeAll(id, declaration);
+  expect(seen.json().data.missingDocuments).toEqual([]);
   const validated = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate`, payload: {} });
   expect(validated.statusCode, validated.body).toBe(200);
-  const registered = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register`, payload: { version: 2 } });
+  const registered = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register`, payload: { version: validated.json().version } });
   expect(registered.statusCode, registered.body).toBe(200);
   return registered.json();
 }
@@ -119,25 +130,119 @@ describe('birth registration over the API', () => {
   it('says which documents are missing, and a late registration needs more', async () => {
     const late = { ...facilityBirth, child: { ...facilityBirth.child, dateOfBirth: '2025-10-01' } };
     const declared = await as('agent', { method: 'POST', url: '/api/v1/births', payload: late });
-    expect(declared.json().data.missingDocuments).toEqual([['late_registration_statement']]);
-    const refused = await as('agent', { method: 'POST', url: `/api/v1/births/${declared.json().id}/validate`, payload: {} });
+    const id = declared.json().id;
+    const seen = await seeAll(id, late);
+    expect(seen.json().data.missingDocuments).toEqual([['late_registration_statement']]);
+    const refused = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate`, payload: {} });
     expect(refused.statusCode).toBe(400);
     expect(refused.json()).toMatchObject({ field: 'declaration.documents', missing: [['late_registration_statement']] });
-    const sentBack = await as('agent', { method: 'POST', url: `/api/v1/births/${declared.json().id}/request-update`, payload: { reason: 'late: needs the statement' } });
+    const sentBack = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/request-update`, payload: { reason: 'late: needs the statement' } });
     expect(sentBack.json().status).toBe('REQUIRES_UPDATE');
-    const fixed = await as('agent', { method: 'PUT', url: `/api/v1/births/${declared.json().id}/declaration`, payload: { ...late, documents: [...late.documents, { type: 'late_registration_statement' }] } });
-    expect(fixed.json().data.missingDocuments).toEqual([]);
-    await as('agent', { method: 'POST', url: `/api/v1/births/${declared.json().id}/validate`, payload: {} });
-    const registered = await as('registrar', { method: 'POST', url: `/api/v1/births/${declared.json().id}/register` });
+    const withStatement = { ...late, documents: [...late.documents, { type: 'late_registration_statement' }] };
+    const fixed = await as('agent', { method: 'PUT', url: `/api/v1/births/${id}/declaration`, payload: withStatement });
+    // Listing the statement is not having it: someone must see it (or upload it).
+    expect(fixed.json().data.missingDocuments).toEqual([['late_registration_statement']]);
+    const statement = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/evidence`, payload: { type: 'late_registration_statement', reference: 'LRS-7' } });
+    expect(statement.json().data.missingDocuments).toEqual([]);
+    await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate`, payload: {} });
+    await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/approve-registration`, payload: { reason: 'the statement explains the delay' } });
+    const registered = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register` });
     expect(registered.json().data.registration.timeliness).toBe('late');
+  });
+
+  it('counts a listed document only once someone records seeing the original: who, when, which type', async () => {
+    const declared = await as('agent', { method: 'POST', url: '/api/v1/births', payload: facilityBirth });
+    const id = declared.json().id;
+    expect(declared.json().data.missingDocuments).toEqual([['medical_birth_certificate']]);
+    const refused = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate` });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ field: 'declaration.documents', missing: [['medical_birth_certificate']] });
+    const unknown = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/evidence`, payload: { type: 'no_such_type' } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().field).toBe('type');
+    const seen = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/evidence`, payload: { type: 'medical_birth_certificate', reference: 'MBC-1' } });
+    expect(seen.statusCode, seen.body).toBe(200);
+    expect(seen.json().data).toMatchObject({
+      missingDocuments: [],
+      evidenceSeen: [{ type: 'medical_birth_certificate', reference: 'MBC-1', seenBy: expect.stringMatching(/^user:/), at: '2026-03-02T06:00:00.000Z' }],
+    });
+    expect((await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate` })).statusCode).toBe(200);
+    const history = await as('registrar', { method: 'GET', url: `/api/v1/records/${id}/actions` });
+    expect(history.json().items.map((a: { type: string }) => a.type)).toEqual(['DECLARE', 'EVIDENCE_SEEN', 'VALIDATE']);
+  });
+
+  it('needs a registrar’s recorded approval (who, when, why) before a late registration', async () => {
+    const late = { ...facilityBirth, child: { ...facilityBirth.child, dateOfBirth: '2025-12-01' }, documents: [...facilityBirth.documents, { type: 'late_registration_statement' }] };
+    const declared = await as('agent', { method: 'POST', url: '/api/v1/births', payload: late });
+    const id = declared.json().id;
+    await seeAll(id, late);
+    expect((await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate` })).statusCode).toBe(200);
+    const unapproved = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register` });
+    expect(unapproved.statusCode, unapproved.body).toBe(409);
+    expect(unapproved.json()).toMatchObject({ code: 'action_not_allowed', currentStatus: 'VALIDATED', allowed: expect.arrayContaining(['APPROVE_REGISTRATION']) });
+    expect(unapproved.json().allowed).not.toContain('REGISTER');
+    expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM iins WHERE record_id = $1', [id])).rows[0]!.n).toBe(0);
+    const noReason = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/approve-registration` });
+    expect(noReason.json().field).toBe('reason');
+    // An agent cannot approve: it is the registrar's decision.
+    expect((await as('agent', { method: 'POST', url: `/api/v1/births/${id}/approve-registration`, payload: { reason: 'x' } })).statusCode).toBe(403);
+    const approved = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/approve-registration`, payload: { reason: 'the family lived abroad; statement checked' } });
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json().data.approval).toMatchObject({ approvedBy: expect.stringMatching(/^user:/), at: '2026-03-02T06:00:00.000Z', reason: 'the family lived abroad; statement checked', timeliness: 'late' });
+    const registered = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register` });
+    expect(registered.statusCode, registered.body).toBe(200);
+    expect(registered.json().data.registration.timeliness).toBe('late');
+    const history = await as('registrar', { method: 'GET', url: `/api/v1/records/${id}/actions` });
+    expect(history.json().items.map((a: { type: string }) => a.type).slice(-2)).toEqual(['APPROVE_REGISTRATION', 'REGISTER']);
+    expect(history.json().items.at(-2).reason).toBe('the family lived abroad; statement checked');
+    // A current registration needs no approval.
+    const current = await as('registrar', { method: 'POST', url: `/api/v1/births/${(await registerThrough(facilityBirth)).id}/approve-registration`, payload: { reason: 'x' } });
+    expect(current.statusCode).toBe(409);
+  });
+
+  it('keeps an implausible or unverifiable parent fact, unverified, until the registrar confirms it', async () => {
+    const cases: [object, string, string][] = [
+      [{ ...facilityBirth, mother: { ...facilityBirth.mother, iin: '791028302729' } }, 'mother.iin', 'iin_invalid'],
+      [{ ...facilityBirth, mother: { ...facilityBirth.mother, iin: undefined, dateOfBirth: '2020-01-01' } }, 'mother.dateOfBirth', 'age_out_of_range'],
+      [{ ...facilityBirth, mother: { ...facilityBirth.mother, iin: undefined, dateOfBirth: undefined, age: 9 } }, 'mother.age', 'age_out_of_range'],
+      [{ ...facilityBirth, mother: { ...facilityBirth.mother, iin: undefined, dateOfBirth: '2026-05-01' } }, 'mother.dateOfBirth', 'born_after_child'],
+      [{ ...facilityBirth, mother: { ...facilityBirth.mother, dateOfBirth: '1995-05-05' } }, 'mother.iin', 'iin_date_mismatch'],
+      [{ ...facilityBirth, father: { ...facilityBirth.father, iin: motherIin } }, 'father.iin', 'iin_sex_mismatch'],
+    ];
+    for (const [declaration, field, code] of cases) {
+      const declared = await as('agent', { method: 'POST', url: '/api/v1/births', payload: declaration });
+      expect(declared.statusCode, `${field}: ${declared.body}`).toBe(201);
+      expect(declared.json().data.unverified, field).toEqual(expect.arrayContaining([expect.objectContaining({ field, code, confirmedBy: null })]));
+      expect(declared.json().warnings.some((w: string) => w.startsWith(`${field}: `)), field).toBe(true);
+    }
+    const [declaration, field] = cases[2]!;
+    const declared = await as('agent', { method: 'POST', url: '/api/v1/births', payload: declaration });
+    const id = declared.json().id;
+    await seeAll(id, declaration);
+    await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate` });
+    const unconfirmed = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register` });
+    expect(unconfirmed.statusCode).toBe(409);
+    expect(unconfirmed.json()).toMatchObject({ field: 'confirm', unconfirmed: [expect.objectContaining({ field: 'mother.age' })] });
+    const wrong = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register`, payload: { confirm: ['mother.age', 'father.iin'] } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().field).toBe('confirm');
+    const registered = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register`, payload: { confirm: [field] } });
+    expect(registered.statusCode, registered.body).toBe(200);
+    expect(registered.json().data.unverified).toEqual([expect.objectContaining({ field: 'mother.age', confirmedBy: expect.stringMatching(/^user:/), confirmedAt: '2026-03-02T06:00:00.000Z' })]);
+    expect(registered.json().warnings).toEqual([]);
   });
 
   it('refuses bad facts with the field at fault, writing nothing', async () => {
     const cases: [object, string][] = [
       [{ ...facilityBirth, child: { ...facilityBirth.child, dateOfBirth: '2027-01-01' } }, 'child.dateOfBirth'],
+      [{ ...facilityBirth, child: { ...facilityBirth.child, dateOfBirth: '2026-03-03' } }, 'child.dateOfBirth'],
+      [{ ...facilityBirth, child: { ...facilityBirth.child, dateOfBirth: '2023-02-30' } }, 'body.child.dateOfBirth'],
+      [{ ...facilityBirth, child: { ...facilityBirth.child, dateOfBirth: '2023-13-01' } }, 'body.child.dateOfBirth'],
+      [{ ...facilityBirth, child: { ...facilityBirth.child, dateOfBirth: '0000-00-00' } }, 'body.child.dateOfBirth'],
+      [{ ...facilityBirth, mother: { ...facilityBirth.mother, dateOfBirth: '9999-12-31' } }, 'body.mother.dateOfBirth'],
+      [{ ...facilityBirth, mother: { ...facilityBirth.mother, dateOfBirth: '1995-02-29' } }, 'body.mother.dateOfBirth'],
+      [{ ...facilityBirth, mother: { ...facilityBirth.mother, age: 'nine' } }, 'body.mother.age'],
       [{ ...facilityBirth, child: { ...facilityBirth.child, plurality: 1, birthOrder: 2 } }, 'child.birthOrder'],
-      [{ ...facilityBirth, mother: { ...facilityBirth.mother, iin: '791028302729' } }, 'mother.iin'],
-      [{ ...facilityBirth, mother: { ...facilityBirth.mother, iin: undefined, dateOfBirth: '2020-01-01' } }, 'mother.dateOfBirth'],
       [{ ...facilityBirth, child: { ...facilityBirth.child, placeOfBirth: { type: 'other', kato: '719999999' } } }, 'child.placeOfBirth.kato'],
     ];
     const before = await t.db.query("SELECT count(*)::int AS n FROM records WHERE type = 'birth'");
@@ -170,9 +275,39 @@ describe('birth registration over the API', () => {
     // Declared is not registered: the birth stays in the gap until it is.
     expect((await as('registrar', { method: 'GET', url: '/api/v1/births/gap?office=kz-con-71-01' })).json().items).toEqual([expect.objectContaining({ id: notified.json().id, status: 'DECLARED' })]);
     expect((await as('registrar', { method: 'GET', url: '/api/v1/births/gap?office=kz-rgo-71-00' })).statusCode).toBe(400);
+    await seeAll(notified.json().id, late);
     await as('agent', { method: 'POST', url: `/api/v1/births/${notified.json().id}/validate` });
-    await as('registrar', { method: 'POST', url: `/api/v1/births/${notified.json().id}/register` });
+    await as('registrar', { method: 'POST', url: `/api/v1/births/${notified.json().id}/approve-registration`, payload: { reason: 'declared ten days after the birth' } });
+    expect((await as('registrar', { method: 'POST', url: `/api/v1/births/${notified.json().id}/register` })).statusCode).toBe(200);
     expect((await as('registrar', { method: 'GET', url: '/api/v1/births/gap' })).json().items).toEqual([]);
+  });
+
+  it('keeps a mistyped or implausible mother fact in a notification, unverified, instead of refusing the child', async () => {
+    const notification = { facilityId: 'kz-hf-71-001', child: { sex: 'female', dateOfBirth: '2026-03-01' }, mother: { givenName: 'Асель', iin: '791028302729', age: 9 } };
+    const notified = await as('hospital', { method: 'POST', url: '/api/v1/births/notifications', payload: notification });
+    expect(notified.statusCode, notified.body).toBe(201);
+    expect(notified.json().data.notification.mother.iin).toBe('791028302729');
+    expect(notified.json().data.unverified.map((f: { field: string; code: string }) => `${f.field} ${f.code}`)).toEqual(['mother.iin iin_invalid', 'mother.iin iin_sex_mismatch', 'mother.age age_out_of_range']);
+    expect(notified.json().warnings).toEqual([expect.stringMatching(/^mother\.iin: not a valid IIN/), expect.stringMatching(/^mother\.iin: the digits say male/), expect.stringMatching(/^mother\.age: /)]);
+    for (const [dateOfBirth, field] of [['2023-02-30', 'body.child.dateOfBirth'], ['2023-13-01', 'body.child.dateOfBirth'], ['0000-00-00', 'body.child.dateOfBirth'], ['2026-03-03', 'child.dateOfBirth']]) {
+      const bad = await as('hospital', { method: 'POST', url: '/api/v1/births/notifications', payload: { ...notification, child: { dateOfBirth } } });
+      expect(bad.statusCode, dateOfBirth).toBe(400);
+      expect(bad.json().field, dateOfBirth).toBe(field);
+    }
+    const motherBorn = await as('hospital', { method: 'POST', url: '/api/v1/births/notifications', payload: { ...notification, mother: { dateOfBirth: '9999-12-31' } } });
+    expect(motherBorn.json().field).toBe('body.mother.dateOfBirth');
+  });
+
+  it('answers the gap list even for a stored date of birth it cannot read', async () => {
+    // A record written before dates were checked: bypass the API as an old database would hold it.
+    const { birthRecord } = await import('../../src/births/record.ts');
+    const { createRecord } = await import('../../src/core/action-log/record-store.ts');
+    const notification = { facilityId: 'kz-hf-71-001', child: { dateOfBirth: '2023-02-30', plurality: 1, birthOrder: 1 } };
+    const { record } = await t.db.transaction((tx) => createRecord(tx, birthRecord, { type: 'NOTIFY', actor: 'system', payload: { type: 'NOTIFY', notification, jurisdiction: '711300000' } }, { clock: t.clock }));
+    const gap = await as('registrar', { method: 'GET', url: '/api/v1/births/gap' });
+    expect(gap.statusCode, gap.body).toBe(200);
+    expect(gap.json().items).toContainEqual(expect.objectContaining({ id: record.id, dateOfBirth: '2023-02-30', ageDays: null, overdue: true }));
+    await as('registrar', { method: 'POST', url: `/api/v1/births/${record.id}/archive`, payload: { reason: 'test record' } });
   });
 
   it('never lets an Almaty registrar read or change an Astana birth', async () => {
@@ -196,6 +331,7 @@ describe('birth registration over the API', () => {
   it('registers a record once under concurrent double registration', async () => {
     const declared = await as('agent', { method: 'POST', url: '/api/v1/births', payload: facilityBirth });
     const id = declared.json().id;
+    await seeAll(id, facilityBirth);
     await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate` });
     const answers = await Promise.all([1, 2, 3].map(() => as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register` })));
     expect(answers.map((a) => a.statusCode).sort(), answers.map((a) => a.body).join('\n')).toEqual([200, 409, 409]);
@@ -204,6 +340,30 @@ describe('birth registration over the API', () => {
     // A retry with an idempotency key replays the first answer instead of refusing it.
     const again = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register`, headers: { 'idempotency-key': 'register-once-0001' } });
     expect(again.statusCode).toBe(409);
+  });
+
+  it('answers a retry with the same Idempotency-Key with the first answer, writing nothing', async () => {
+    const key = { 'idempotency-key': 'same-key-declare-0001' };
+    const first = await as('agent', { method: 'POST', url: '/api/v1/births', payload: facilityBirth, headers: key });
+    const id = first.json().id;
+    const count = async () =>
+      (await t.db.query<{ n: string }>("SELECT (SELECT count(*) FROM records)::text || '/' || (SELECT count(*) FROM record_actions)::text || '/' || (SELECT count(*) FROM iins)::text || '/' || (SELECT count(*) FROM jobs)::text AS n")).rows[0]!.n;
+    let before = await count();
+    const again = await as('agent', { method: 'POST', url: '/api/v1/births', payload: facilityBirth, headers: key });
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    expect(await count()).toBe(before);
+
+    await seeAll(id, facilityBirth);
+    await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate` });
+    const registerKey = { 'idempotency-key': 'same-key-register-0001' };
+    const registered = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register`, headers: registerKey });
+    expect(registered.statusCode, registered.body).toBe(200);
+    before = await count();
+    const replay = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register`, headers: registerKey });
+    expect(replay.statusCode, replay.body).toBe(200);
+    expect(replay.json()).toEqual(registered.json());
+    expect(await count()).toBe(before);
   });
 
   it('keeps every correction in the history; the IIN and number never change; a revoked birth stays', async () => {
@@ -232,7 +392,7 @@ describe('birth registration over the API', () => {
 
     const history = await as('registrar', { method: 'GET', url: `/api/v1/records/${id}/actions` });
     expect(history.json().items.map((a: { type: string }) => a.type)).toEqual([
-      'DECLARE', 'VALIDATE', 'REGISTER', 'REQUEST_CORRECTION', 'APPROVE_CORRECTION', 'REQUEST_CORRECTION', 'REJECT_CORRECTION', 'REVOKE',
+      'DECLARE', 'EVIDENCE_SEEN', 'VALIDATE', 'REGISTER', 'REQUEST_CORRECTION', 'APPROVE_CORRECTION', 'REQUEST_CORRECTION', 'REJECT_CORRECTION', 'REVOKE',
     ]);
     expect(history.json().items[0].payload.declaration.child.givenName).toBe('Айгерім');
   });
@@ -246,6 +406,7 @@ describe('birth registration over the API', () => {
     expect(blocked.json().field).toBe('assignedTo');
     const taken = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/assign` });
     expect(taken.statusCode).toBe(200);
+    expect((await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/evidence`, payload: { type: 'medical_birth_certificate' } })).statusCode).toBe(200);
     expect((await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate` })).statusCode).toBe(409);
     const validated = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/validate` });
     expect(validated.json()).toMatchObject({ status: 'VALIDATED', data: { assignedTo: null } });
@@ -261,12 +422,13 @@ describe('birth registration over the API', () => {
     expect(other.statusCode).toBe(422);
     expect(other.json()).toMatchObject({ code: 'idempotency_key_reused', field: 'Idempotency-Key' });
     const id = first.json().id;
-    await as('agent', { method: 'PUT', url: `/api/v1/births/${id}/declaration?version=1`, payload: facilityBirth });
-    const stale = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate`, payload: { version: 1 } });
+    await seeAll(id, facilityBirth);
+    await as('agent', { method: 'PUT', url: `/api/v1/births/${id}/declaration?version=2`, payload: facilityBirth });
+    const stale = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate`, payload: { version: 2 } });
     expect(stale.statusCode).toBe(409);
-    expect(stale.json()).toMatchObject({ code: 'version_conflict', currentVersion: 2 });
+    expect(stale.json()).toMatchObject({ code: 'version_conflict', currentVersion: 3 });
     const history = await as('registrar', { method: 'GET', url: `/api/v1/records/${id}/actions` });
-    expect(history.json().items.map((a: { type: string }) => a.type)).toEqual(['DECLARE', 'DECLARE']);
+    expect(history.json().items.map((a: { type: string }) => a.type)).toEqual(['DECLARE', 'EVIDENCE_SEEN', 'DECLARE']);
     const wrongState = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register` });
     expect(wrongState.statusCode).toBe(409);
     expect(wrongState.json()).toMatchObject({ code: 'action_not_allowed', currentStatus: 'DECLARED', allowed: expect.arrayContaining(['VALIDATE']) });

@@ -1,0 +1,36 @@
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { BirthRow } from '../../births/workflow.ts';
+import { warningsOf } from '../../births/workflow.ts';
+import { AppError } from '../../core/errors.ts';
+
+/** What the births route files share: the record as the API shows it, and the Idempotency-Key. */
+export const tags = ['births'];
+export const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
+export const Version = Type.Optional(Type.Integer({ minimum: 1, description: 'the version you last saw; 409 if it changed since' }));
+
+export const BirthView = Type.Object({
+  id: Type.String(),
+  status: Type.String(),
+  version: Type.Integer(),
+  jurisdiction: Type.String(),
+  number: Type.Union([Type.String(), Type.Null()]),
+  iin: Type.Union([Type.String(), Type.Null()]),
+  data: Type.Unknown(),
+  /** Parent facts kept unverified: the registrar confirms each (register's `confirm`) before registering. */
+  warnings: Type.Array(Type.String()),
+});
+
+export function view(record: BirthRow) {
+  return { id: record.id, status: record.status, version: record.version, jurisdiction: record.jurisdiction, number: record.number, iin: record.subjectId, data: record.data, warnings: warningsOf(record) };
+}
+
+/** The Idempotency-Key header: a client-made id of this submission, so a retry never writes twice. */
+export function idempotencyKey(request: FastifyRequest): string | undefined {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !/^[A-Za-z0-9._:-]{8,100}$/.test(key)) {
+    throw new AppError('validation_failed', 'Idempotency-Key must be 8–100 letters, digits or ._:-', { field: 'Idempotency-Key', hint: 'send a UUID' });
+  }
+  return key;
+}

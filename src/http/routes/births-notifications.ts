@@ -1,0 +1,33 @@
+import { Type } from 'typebox';
+import { Notification } from '../../births/declaration.ts';
+import { isFhirBundle } from '../../births/fhir-notification.ts';
+import { type BirthDeps, notifyBirth, notifyBirthFromFhir } from '../../births/workflow.ts';
+import type { App } from '../types.ts';
+import { BirthView, idempotencyKey, tags, view } from './births-common.ts';
+
+/** POST /births/notifications: a facility's JSON notification or the FHIR Bundle it already sends. */
+export function registerBirthNotificationRoutes(app: App, deps: BirthDeps): void {
+  app.post(
+    '/api/v1/births/notifications',
+    {
+      config: { scope: 'birth.notify' },
+      // A FHIR Bundle is not this schema: validation is attached and decided in the handler.
+      attachValidation: true,
+      schema: {
+        tags,
+        summary: 'A health facility notifies a birth (its own facility only)',
+        description:
+          'The body is this JSON object, or a FHIR R4 Bundle as sent to OpenCRVS (birth-notification document) or an HL7 BFDR live-birth document or submission message (at most 200 entries). For a Bundle, an API client of a facility notifies for that facility; others may name it in ?facilityId=. Implausible facts about the mother (a mistyped IIN, an unlikely age) are kept and listed in `warnings`.',
+        querystring: Type.Object({ facilityId: Type.Optional(Type.String({ maxLength: 64 })) }),
+        body: Notification,
+        response: { 201: BirthView },
+      },
+    },
+    async (request, reply) => {
+      const w = { actor: request.actor, idempotencyKey: idempotencyKey(request) };
+      if (isFhirBundle(request.body)) return reply.status(201).send(view(await notifyBirthFromFhir(deps, request.body, { facilityId: request.query.facilityId }, w)));
+      if (request.validationError) throw request.validationError;
+      return reply.status(201).send(view(await notifyBirth(deps, request.body, w)));
+    },
+  );
+}
