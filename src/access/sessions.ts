@@ -93,3 +93,15 @@ export async function revokeUserSessions(db: Queryable, userId: string, now: Dat
   const { rowCount } = await db.query('UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [userId, now]);
   return rowCount;
 }
+
+/**
+ * Counts one second-factor code given in a half-finished sign-in, atomically; the answer is its
+ * number, or undefined when the sign-in has already ended.
+ */
+export async function countCodeAttempt(db: Queryable, session: Session): Promise<number | undefined> {
+  const { rows } = await db.query<{ attempts: number }>(
+    'UPDATE sessions SET code_attempts = code_attempts + 1 WHERE token_hash = $1 AND revoked_at IS NULL RETURNING code_attempts AS attempts',
+    [session.tokenHash],
+  );
+  return rows[0]?.attempts;
+}

@@ -3,10 +3,12 @@ import { AppError, notFound } from '../core/errors.ts';
 import { isUuid, uuidv7 } from '../core/ids.ts';
 import type { RequestContext } from './audit.ts';
 import { significantPrefix } from '../places/hierarchy.ts';
-import { findOffice } from '../places/store.ts';
+import { findOffice, listChildren } from '../places/store.ts';
 import { hashPassword } from './passwords.ts';
-import { checkPassword } from './password-rules.ts';
+import { checkPassword, type PasswordContext } from './password-rules.ts';
 import { assertKnownRoles, type RoleCatalogue } from './roles.ts';
+import { clearAttempts } from './throttle-store.ts';
+import { usernameKey } from './throttle.ts';
 
 export interface User {
   id: string;
@@ -26,8 +28,8 @@ export interface UserCredentials extends User {
   passwordHash: string;
   totpSecret: string | null;
   totpLastStep: number | null;
-  failedSignIns: number;
-  lockedUntil: Date | null;
+  /** A TOTP secret being enrolled, sealed; the current one works until this one is confirmed. */
+  totpPendingSecret: string | null;
   /** Created by seed --demo with a documented password: outside demo mode it must be changed. */
   demo: boolean;
 }
@@ -36,7 +38,7 @@ const userColumns = `id, username, display_name AS "displayName", office_id AS "
   password_must_change AS "passwordMustChange", totp_enabled AS "totpEnabled", active, created_at AS "createdAt"`;
 
 const credentialColumns = `${userColumns}, password_hash AS "passwordHash", totp_secret AS "totpSecret",
-  totp_last_step AS "totpLastStep", failed_sign_ins AS "failedSignIns", locked_until AS "lockedUntil", demo`;
+  totp_last_step AS "totpLastStep", totp_pending_secret AS "totpPendingSecret", demo`;
 
 export interface NewUser {
   username: string;
@@ -72,7 +74,7 @@ export async function createUser(tx: Tx, roles: RoleCatalogue, input: NewUser, c
   checkUsername(input.username);
   checkJurisdiction(input.jurisdiction);
   assertKnownRoles(roles, input.roles);
-  checkPassword(input.password, { username: input.username });
+  await checkPassword(input.password, await passwordContext(tx, input, 'password'));
   if (input.officeId && !(await findOffice(tx, input.officeId))) {
     throw new AppError('validation_failed', `no registry office ${input.officeId}`, { field: 'officeId', hint: 'see GET /api/v1/offices' });
   }
@@ -158,22 +160,33 @@ export async function setRoles(tx: Tx, catalogue: RoleCatalogue, id: string, rol
   return rows[0];
 }
 
-/** Sets a new password. An administrator's reset forces a change at next sign-in and ends every session. */
+/** The context words a new password is checked against: who it is for and the pack's regions. */
+async function passwordContext(db: Queryable, user: Pick<User, 'username' | 'displayName'>, field: PasswordContext['field']): Promise<PasswordContext> {
+  const regions = await listChildren(db, null);
+  return { username: user.username, displayName: user.displayName, placeNames: regions.flatMap((r) => [r.name.en, r.name.kk, r.name.ru]), field };
+}
+
+/**
+ * Sets a new password and ends the user's other sessions (all of them when an administrator sets
+ * it: the user must then change it at next sign-in). An administrator's reset also lifts a lockout.
+ */
 export async function setPassword(
   tx: Tx,
-  user: Pick<User, 'id' | 'username'>,
+  user: Pick<User, 'id' | 'username' | 'displayName'>,
   password: string,
-  options: { mustChange: boolean },
+  options: { mustChange: boolean; field?: PasswordContext['field']; keepSession?: string },
   ctx: RequestContext,
 ): Promise<void> {
-  checkPassword(password, { username: user.username });
+  await checkPassword(password, await passwordContext(tx, user, options.field ?? 'password'));
   const now = ctx.clock.now();
   await tx.query(
-    `UPDATE users SET password_hash = $2, password_must_change = $3, password_changed_at = $4, failed_sign_ins = 0,
-       locked_until = NULL, demo = false, updated_at = $4 WHERE id = $1`,
+    `UPDATE users SET password_hash = $2, password_must_change = $3, password_changed_at = $4, demo = false, updated_at = $4 WHERE id = $1`,
     [user.id, await hashPassword(password), options.mustChange, now],
   );
-  if (options.mustChange) {
-    await tx.query('UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [user.id, now]);
-  }
+  await tx.query('UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL AND token_hash IS DISTINCT FROM $3', [
+    user.id,
+    now,
+    options.keepSession ?? null,
+  ]);
+  if (options.mustChange) await clearAttempts(tx, usernameKey(user.username));
 }

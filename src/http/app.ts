@@ -13,7 +13,9 @@ import { checkUrlParts, tightenSchema, registerBodyParsers, validatorCompiler } 
 import { registerAuthentication } from './authenticate.ts';
 import type { App, AppDeps, RouteDeps, RouteEntry } from './types.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
+import { registerAccountSecurityRoutes } from './routes/account-security.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerOAuthRoutes } from './routes/oauth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerBirthRoutes } from './routes/births.ts';
 import { registerRecordRoutes } from './routes/records.ts';
@@ -141,6 +143,8 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
   await registerAuthentication(app, deps);
   registerHealthRoutes(app, deps);
   registerAuthRoutes(app, deps);
+  registerAccountSecurityRoutes(app, deps);
+  registerOAuthRoutes(app, deps);
   registerUserRoutes(app, deps);
   registerClientRoutes(app, deps);
   registerAuditRoutes(app, deps);

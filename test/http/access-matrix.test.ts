@@ -64,8 +64,14 @@ const routes: Record<string, Row> = {
   'POST /api/v1/auth/sign-in': { request: () => post('/api/v1/auth/sign-in', { username: 'nobody.here', password: 'x' }), ok: 401, outside: 'same' },
   'POST /api/v1/auth/second-factor': { request: () => post('/api/v1/auth/second-factor', { code: '000000' }), ok: 409, outside: 'same' },
   // A signed-in user may enrol a second factor even where the role does not demand one.
-  'POST /api/v1/auth/totp/enrol': { request: () => post('/api/v1/auth/totp/enrol'), ok: 200, outside: 'same' },
+  'POST /api/v1/auth/totp/enrol': { request: () => post('/api/v1/auth/totp/enrol', { currentPassword: 'matrix test password one' }), ok: 200, outside: 'same' },
   'POST /api/v1/auth/totp/confirm': { request: () => post('/api/v1/auth/totp/confirm', { code: '000000' }), ok: 400, outside: 'same' },
+  // Recovery codes back a second factor: these users have none yet.
+  'POST /api/v1/auth/recovery-codes': {
+    request: () => post('/api/v1/auth/recovery-codes', { currentPassword: 'matrix test password one', code: '000000' }),
+    ok: 409,
+    outside: 'same',
+  },
   'POST /api/v1/auth/password': {
     request: () => post('/api/v1/auth/password', { currentPassword: 'wrong password', newPassword: 'steppe horses run at dawn' }),
     ok: 400,

@@ -39,7 +39,7 @@ describe('sign-in with password change and TOTP, over HTTP', () => {
     const changed = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers, payload: { currentPassword: 'first password given by hand', newPassword: 'steppe horses run at dawn' } });
     expect(changed.json()).toEqual({ stage: 'pending_enrolment' });
 
-    const enrol = await t.app.inject({ method: 'POST', url: '/api/v1/auth/totp/enrol', headers });
+    const enrol = await t.app.inject({ method: 'POST', url: '/api/v1/auth/totp/enrol', headers, payload: {} });
     const { secret, qrSvg, uri } = enrol.json();
     expect(uri).toContain('otpauth://totp/');
     expect(qrSvg).toContain('<svg');

@@ -1,37 +1,16 @@
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { issueToken } from '../../access/clients.ts';
-import { revokeSession, revokeUserSessions, type Session } from '../../access/sessions.ts';
-import {
-  type AccessDeps,
-  beginEnrolment,
-  changeOwnPassword,
-  completeSecondFactor,
-  confirmEnrolment,
-  signIn,
-} from '../../access/sign-in.ts';
+import { revokeSession, revokeUserSessions } from '../../access/sessions.ts';
+import { completeSecondFactor, signIn } from '../../access/sign-in.ts';
 import { AppError } from '../../core/errors.ts';
 import type { App, RouteDeps } from '../types.ts';
 import { checkCsrf, requestContext, sessionCookie, setSessionCookie } from '../authenticate.ts';
-
-const Stage = Type.Union([
-  Type.Literal('pending_password'),
-  Type.Literal('pending_totp'),
-  Type.Literal('pending_enrolment'),
-  Type.Literal('active'),
-]);
-
-/** The half-finished sign-in behind the cookie; these steps are state changes, so CSRF applies. */
-function pendingSession(request: FastifyRequest): Session {
-  if (!request.session) throw new AppError('unauthenticated', 'sign in first', { hint: 'POST /api/v1/auth/sign-in' });
-  checkCsrf(request, request.session);
-  return request.session;
-}
+import { accessDeps, pendingSession, Stage } from './auth-session.ts';
 
 const tags = ['sign-in'];
 
+/** Signing in and out: the password step, the second-factor step, sessions, who you are. */
 export function registerAuthRoutes(app: App, deps: RouteDeps): void {
-  const access: AccessDeps = { db: deps.db, roles: deps.roles, secretKey: deps.secretKey, demoMode: deps.config.demo };
+  const access = accessDeps(deps);
 
   app.post(
     '/api/v1/auth/sign-in',
@@ -67,55 +46,6 @@ export function registerAuthRoutes(app: App, deps: RouteDeps): void {
     },
     async (request) => ({
       stage: await completeSecondFactor(access, pendingSession(request), request.body.code, requestContext(request, deps)),
-    }),
-  );
-
-  app.post(
-    '/api/v1/auth/totp/enrol',
-    {
-      config: { scope: 'public' },
-      schema: {
-        tags,
-        summary: 'Start TOTP enrolment: a new secret as text, otpauth URI and QR code (SVG)',
-        response: { 200: Type.Object({ secret: Type.String(), uri: Type.String(), qrSvg: Type.String() }) },
-      },
-    },
-    async (request) => beginEnrolment(access, pendingSession(request), requestContext(request, deps)),
-  );
-
-  app.post(
-    '/api/v1/auth/totp/confirm',
-    {
-      config: { scope: 'public' },
-      schema: {
-        tags,
-        summary: 'Confirm TOTP enrolment with a first code; returns recovery codes, shown once',
-        body: Type.Object({ code: Type.String({ minLength: 6, maxLength: 6 }) }),
-        response: { 200: Type.Object({ stage: Stage, recoveryCodes: Type.Array(Type.String()) }) },
-      },
-    },
-    async (request) => {
-      const recoveryCodes = await confirmEnrolment(access, pendingSession(request), request.body.code, requestContext(request, deps));
-      return { stage: 'active' as const, recoveryCodes };
-    },
-  );
-
-  app.post(
-    '/api/v1/auth/password',
-    {
-      config: { scope: 'public' },
-      schema: {
-        tags,
-        summary: 'Change your own password (required after an administrator set it)',
-        body: Type.Object({
-          currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
-          newPassword: Type.String({ minLength: 1, maxLength: 256 }),
-        }),
-        response: { 200: Type.Object({ stage: Stage }) },
-      },
-    },
-    async (request) => ({
-      stage: await changeOwnPassword(access, pendingSession(request), request.body, requestContext(request, deps)),
     }),
   );
 
@@ -177,48 +107,6 @@ export function registerAuthRoutes(app: App, deps: RouteDeps): void {
         scopes: [...actor.scopes].sort(),
         jurisdiction: actor.jurisdiction,
       };
-    },
-  );
-
-  app.post(
-    '/api/v1/oauth/token',
-    {
-      config: { scope: 'public' },
-      schema: {
-        tags,
-        summary: 'OAuth 2.0 client credentials: exchange a client id and secret for a bearer token',
-        body: Type.Object({
-          grant_type: Type.Literal('client_credentials'),
-          client_id: Type.Optional(Type.String({ maxLength: 64 })),
-          client_secret: Type.Optional(Type.String({ maxLength: 128 })),
-        }),
-        response: {
-          200: Type.Object({
-            access_token: Type.String(),
-            token_type: Type.Literal('Bearer'),
-            expires_in: Type.Integer(),
-            scope: Type.String(),
-          }),
-        },
-      },
-    },
-    async (request, reply) => {
-      let { client_id: clientId, client_secret: clientSecret } = request.body;
-      const basic = request.headers.authorization?.match(/^Basic (.+)$/);
-      if (basic?.[1]) {
-        const [id, secret] = Buffer.from(basic[1], 'base64').toString('utf8').split(':');
-        clientId = decodeURIComponent(id ?? '');
-        clientSecret = decodeURIComponent(secret ?? '');
-      }
-      if (!clientId || !clientSecret) {
-        throw new AppError('validation_failed', 'client_id and client_secret are required', {
-          field: clientId ? 'client_secret' : 'client_id',
-          hint: 'send them in the form body or as HTTP Basic credentials',
-        });
-      }
-      const token = await issueToken(deps.db, { clientId, clientSecret }, requestContext(request, deps));
-      reply.header('cache-control', 'no-store');
-      return { access_token: token.accessToken, token_type: 'Bearer' as const, expires_in: token.expiresIn, scope: token.scope };
     },
   );
 }
