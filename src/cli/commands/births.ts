@@ -167,8 +167,8 @@ Registers that kept no act number, office or registration date are accepted with
   registered_on  the child's date of birth
   act_number     the next number of that office's counter for the year registered (OFFICE/YEAR/NNNNNN)
 Every row passes the checks of a declaration through the API: the Declaration schema (names at
-most 100 characters, codes, ranges), real calendar dates, no birth or registration in the future,
-the pack's rules (mother's age, parent IINs). A header with an unknown column refuses the file.
+most 100 characters, codes, ranges), real calendar dates (1900–2099), no birth or registration in the future,
+the pack's rules. A header with an unknown column refuses the file.
 On a database without the country pack, the pack (TIRKEU_PACK) is loaded first, as the server does.`;
 
 export function registerBirths(program: Command): void {
