@@ -1,16 +1,19 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRoles } from '../src/access/roles.ts';
 import { createSession } from '../src/access/sessions.ts';
 import { createUser } from '../src/access/users.ts';
 import type { Declaration } from '../src/births/declaration.ts';
 import { composeIin, iinPrefix } from '../src/births/iin.ts';
-import { importBirths } from '../src/births/legacy-import.ts';
 import { birthDepsFor } from '../src/births/workflow.ts';
 import { genesisHash } from '../src/core/action-log/hashing.ts';
 import { systemClock } from '../src/core/clock.ts';
 import { loadConfig } from '../src/core/config.ts';
 import type { Db } from '../src/core/db/types.ts';
 import { uuidv7 } from '../src/core/ids.ts';
+import { importBirthsFile } from '../src/cli/commands/births.ts';
 import { buildApp } from '../src/http/app.ts';
 import { loadPack } from '../src/places/pack.ts';
 import { loadPackIntoDb } from '../src/places/store.ts';
@@ -182,33 +185,62 @@ export async function benchBirths(options: { seconds?: number; seeded?: number; 
       for (const p of [50, 95, 99]) report(`births.http_register.${driver}.c1.p${p}_ms`, round(percentile(single, p), 1));
       await app.close();
 
-      const rows = Array.from({ length: importRows }, (_, i) => {
-        const d = declaration(i);
-        return {
-          line: i + 2,
-          values: {
-            legacy_ref: `bench-${i}`,
-            act_number: `legacy-71/${i}`,
-            office_id: office,
-            registered_on: new Date().toISOString().slice(0, 10),
-            child_given_name: d.child.givenName,
-            child_sex: d.child.sex,
-            child_date_of_birth: d.child.dateOfBirth,
-            facility_id: 'kz-hf-71-001',
-            mother_given_name: 'Ана',
-            mother_citizenship: 'KZ',
-            mother_legal_status: 'citizen',
-          },
-        };
-      });
-      const i0 = performance.now();
-      const imported = await importBirths(birthDepsFor(db, systemClock, 'kz'), rows, { source: 'bench', batchSize: 1000 });
-      if (imported.imported !== importRows) throw new Error(`import loaded ${imported.imported} of ${importRows}: ${JSON.stringify(imported.rejected.slice(0, 3))}`);
-      report(`births.import.${driver}.rows_per_s`, round(importRows / ((performance.now() - i0) / 1000), 0));
+      await benchImport(db, driver, importRows);
     } finally {
       await scratch.drop();
     }
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await benchBirths();
+/**
+ * Legacy import as `tirkeu import births FILE` runs it: a CSV file of `rows` registrations streamed
+ * from disk, batches of 1,000. Reports rows per second and the process's peak resident memory,
+ * which stays bounded whatever the file's size.
+ */
+export async function benchImport(db: Db, driver: string, rows: number): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tirkeu-bench-import-'));
+  const file = path.join(dir, 'register.csv');
+  try {
+    const columns = ['legacy_ref', 'act_number', 'office_id', 'registered_on', 'child_given_name', 'child_sex', 'child_date_of_birth', 'facility_id', 'mother_given_name', 'mother_citizenship', 'mother_legal_status'];
+    const out = fs.createWriteStream(file);
+    out.write(`${columns.join(',')}\n`);
+    for (let i = 0; i < rows; i++) {
+      const d = declaration(i);
+      // Every tenth register kept no act number: those are drawn from the office's counter.
+      const number = i % 10 ? `legacy-71/${i}` : '';
+      const line = `bench-${i},${number},${office},${d.child.dateOfBirth},"${d.child.givenName}",${d.child.sex},${d.child.dateOfBirth},kz-hf-71-001,Ана,KZ,citizen\n`;
+      if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    }
+    await new Promise<void>((resolve) => out.end(() => resolve()));
+    const rssBefore = process.memoryUsage.rss();
+    let peak = rssBefore;
+    const sample = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage.rss());
+    }, 50);
+    const i0 = performance.now();
+    const imported = await importBirthsFile(db, { pack: 'kz' }, file, { batchSize: 1000 });
+    const seconds = (performance.now() - i0) / 1000;
+    clearInterval(sample);
+    peak = Math.max(peak, process.memoryUsage.rss());
+    if (imported.imported !== rows) throw new Error(`import loaded ${imported.imported} of ${rows}; see ${imported.rejectedFile}`);
+    report(`births.import_${rows}.${driver}.rows_per_s`, round(rows / seconds, 0));
+    report(`births.import_${rows}.${driver}.file_mb`, round(fs.statSync(file).size / 2 ** 20, 1));
+    report(`births.import_${rows}.${driver}.rss_before_mb`, round(rssBefore / 2 ** 20, 0));
+    report(`births.import_${rows}.${driver}.peak_rss_mb`, round(peak / 2 ** 20, 0));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // `tsx bench/births.ts import [ROWS]`: the import alone, on PGlite, into an empty register.
+  if (process.argv[2] === 'import') {
+    const scratch = await scratchDb('pglite');
+    try {
+      await loadPackIntoDb(scratch.db, loadPack('kz'));
+      await benchImport(scratch.db, 'pglite', Number(process.argv[3] ?? 50_000));
+    } finally {
+      await scratch.drop();
+    }
+  } else await benchBirths();
+}

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { checkedSecretKey, keyFingerprint } from './access/secret-key.ts';
 import { fileSender, flagOverdueNotifications, reminderHandler, reminderJob } from './births/reminders.ts';
 import { type BirthDeps, birthDepsFor } from './births/workflow.ts';
 import { sealCheckpoints } from './core/action-log/checkpoint.ts';
@@ -64,6 +65,10 @@ export async function startServer(
       await loadPackIntoDb(db, loadPack(config.pack));
       logger.info({ pack: config.pack }, 'country pack loaded');
     }
+    // A key that cannot open the sealed TOTP secrets (a backup restored under another key) stops
+    // the start here, naming the key needed, rather than failing every second-factor sign-in.
+    const secretKey = await checkedSecretKey(db, config);
+    logger.info({ secretKeyFingerprint: keyFingerprint(secretKey) }, 'secret key opens the sealed secrets');
     const app = await buildApp({ db, config, clock, logger });
     const stopBackground: (() => Promise<void>)[] = [];
     if (config.runJobs) {

@@ -17,6 +17,20 @@ export async function allocateActNumber(tx: Tx, officeId: string, year: number):
 }
 
 /**
+ * `count` consecutive act numbers of an office for a year in one statement (an import of registers
+ * that kept none), in order. The same counter as allocateActNumber, so numbers never repeat.
+ */
+export async function allocateActNumbers(tx: Tx, officeId: string, year: number, count: number): Promise<string[]> {
+  const { rows } = await tx.query<{ last: number }>(
+    `INSERT INTO act_number_counters (office_id, year, last) VALUES ($1, $2, $3)
+     ON CONFLICT (office_id, year) DO UPDATE SET last = act_number_counters.last + $3 RETURNING last`,
+    [officeId, year, count],
+  );
+  const last = rows[0]!.last;
+  return Array.from({ length: count }, (_, i) => `${officeId}/${year}/${String(last - count + 1 + i).padStart(6, '0')}`);
+}
+
+/**
  * A new IIN for a child: the next serial for the date of birth and sex whose check digit exists
  * and which nobody holds (imported registers bring IINs of their own). Race-free across processes:
  * the serial row is locked until commit, and the iins primary key refuses any duplicate.
@@ -37,6 +51,21 @@ export async function allocateIin(tx: Tx, input: { dateOfBirth: string; sex: Sex
     if (iin === null) continue;
     if (await claimIin(tx, iin, input.recordId, input.at)) return iin;
   }
+}
+
+/**
+ * Records IINs that records already carry (imported registers) as theirs. Returns, for each IIN
+ * claimed, the record that now holds it: a record not named there was refused its IIN (another
+ * record holds it, or an earlier claim in the same call took it), so no IIN is ever shared.
+ */
+export async function claimIins(tx: Tx, claims: readonly { iin: string; recordId: string }[], at: Date): Promise<Map<string, string>> {
+  if (claims.length === 0) return new Map();
+  const { rows } = await tx.query<{ iin: string; recordId: string }>(
+    `INSERT INTO iins (iin, record_id, issued_at) SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[])
+     ON CONFLICT (iin) DO NOTHING RETURNING iin, record_id AS "recordId"`,
+    [claims.map((c) => c.iin), claims.map((c) => c.recordId), claims.map(() => at.toISOString())],
+  );
+  return new Map(rows.map((r) => [r.iin, r.recordId]));
 }
 
 /** Records an IIN as issued to a record; false if someone already holds it. */

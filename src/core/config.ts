@@ -21,6 +21,8 @@ export interface Config {
   checkpointIntervalMs: number;
   shutdownTimeoutMs: number;
   poolSize: number;
+  /** How long a request waits for a database connection before it is answered 503 (TIRKEU_DB_CONNECT_TIMEOUT_MS). */
+  dbConnectTimeoutMs: number;
   /** Base64 of 32 bytes that seal TOTP secrets at rest (TIRKEU_SECRET_KEY). */
   secretKey: string | undefined;
   /** Largest supporting document (scan, photo) accepted, in bytes. */
@@ -95,6 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
     checkpointIntervalMs: integer(env, 'TIRKEU_CHECKPOINT_INTERVAL_MS', 10_000, 100, 86_400_000),
     shutdownTimeoutMs: integer(env, 'TIRKEU_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     poolSize: integer(env, 'TIRKEU_DB_POOL', 10, 1, 500),
+    dbConnectTimeoutMs: integer(env, 'TIRKEU_DB_CONNECT_TIMEOUT_MS', 10_000, 100, 600_000),
     secretKey: env.TIRKEU_SECRET_KEY || undefined,
     demo: flag(env, 'TIRKEU_DEMO', false),
     trustProxy: trustedProxies(env),

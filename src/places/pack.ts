@@ -36,6 +36,18 @@ export interface Facility {
   name: Names;
 }
 
+/**
+ * The columns of places, offices and facilities, one list each: the pack's CSV files carry them and
+ * the tables they load into have them, in this order (the loader copies the rows below as they are).
+ */
+export const placeColumns = ['kato', 'parent_kato', 'level', 'kind', 'name_kk', 'name_ru', 'name_en', 'population', 'crude_birth_rate'] as const;
+export const officeColumns = ['id', 'kind', 'kato', 'name_kk', 'name_ru', 'name_en', 'address'] as const;
+export const facilityColumns = ['id', 'kind', 'kato', 'name_kk', 'name_ru', 'name_en'] as const;
+
+export const placeRow = (p: Place) => [p.kato, p.parentKato, p.level, p.kind, p.name.kk, p.name.ru, p.name.en, p.population, p.crudeBirthRate];
+export const officeRow = (o: Office) => [o.id, o.kind, o.kato, o.name.kk, o.name.ru, o.name.en, o.address];
+export const facilityRow = (f: Facility) => [f.id, f.kind, f.kato, f.name.kk, f.name.ru, f.name.en];
+
 /** pack.json: the country-wide settings (periods, IIN and naming rules) later modules read. */
 export interface PackSettings {
   code: string;
@@ -79,7 +91,7 @@ function fail(file: string, record: CsvRecord | undefined, column: string, messa
   });
 }
 
-function requireColumns(file: string, header: string[], columns: string[]): void {
+function requireColumns(file: string, header: string[], columns: readonly string[]): void {
   const missing = columns.filter((c) => !header.includes(c));
   if (missing.length) fail(file, undefined, missing.join(', '), 'column is missing');
 }
@@ -153,15 +165,8 @@ export function parsePack(files: PackFiles): CountryPack {
   };
 
   const regions = readCsv(files['regions.csv']);
-  requireColumns('regions.csv', regions.header, [
-    'kato',
-    'kind',
-    'name_kk',
-    'name_ru',
-    'name_en',
-    'population',
-    'crude_birth_rate',
-  ]);
+  // A region has no parent and is always a region; the other places have no statistics of their own.
+  requireColumns('regions.csv', regions.header, placeColumns.filter((c) => c !== 'parent_kato' && c !== 'level'));
   for (const r of regions.records) {
     const kato = code('regions.csv', r, 'kato');
     if (significantPrefix(kato).length !== 2)
@@ -178,15 +183,7 @@ export function parsePack(files: PackFiles): CountryPack {
   }
 
   const rest = readCsv(files['places.csv']);
-  requireColumns('places.csv', rest.header, [
-    'kato',
-    'parent_kato',
-    'level',
-    'kind',
-    'name_kk',
-    'name_ru',
-    'name_en',
-  ]);
+  requireColumns('places.csv', rest.header, placeColumns.filter((c) => c !== 'population' && c !== 'crude_birth_rate'));
   for (const r of rest.records) {
     const kato = code('places.csv', r, 'kato');
     const parentKato = code('places.csv', r, 'parent_kato');
@@ -229,15 +226,7 @@ export function parsePack(files: PackFiles): CountryPack {
     return value;
   };
   const officeRows = readCsv(files['offices.csv']);
-  requireColumns('offices.csv', officeRows.header, [
-    'id',
-    'kind',
-    'kato',
-    'name_kk',
-    'name_ru',
-    'name_en',
-    'address',
-  ]);
+  requireColumns('offices.csv', officeRows.header, officeColumns);
   const offices = officeRows.records.map((r) => ({
     id: id('offices.csv', r),
     kind: text('offices.csv', r, 'kind'),
@@ -246,14 +235,7 @@ export function parsePack(files: PackFiles): CountryPack {
     address: r.values.address?.trim() ?? '',
   }));
   const facilityRows = readCsv(files['facilities.csv']);
-  requireColumns('facilities.csv', facilityRows.header, [
-    'id',
-    'kind',
-    'kato',
-    'name_kk',
-    'name_ru',
-    'name_en',
-  ]);
+  requireColumns('facilities.csv', facilityRows.header, facilityColumns);
   const facilities = facilityRows.records.map((r) => ({
     id: id('facilities.csv', r),
     kind: text('facilities.csv', r, 'kind'),

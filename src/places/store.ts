@@ -2,14 +2,26 @@ import type { Db, Queryable } from '../core/db/types.ts';
 import { AppError } from '../core/errors.ts';
 import { ancestorCodes, isPlaceCode, significantPrefix } from './hierarchy.ts';
 import { normaliseName, searchKeys } from './names.ts';
-import type { CountryPack, Facility, Names, Office, Place } from './pack.ts';
+import {
+  type CountryPack,
+  type Facility,
+  facilityColumns,
+  facilityRow,
+  type Names,
+  type Office,
+  officeColumns,
+  officeRow,
+  type Place,
+  placeColumns,
+  placeRow,
+} from './pack.ts';
 
 export interface PlaceRow extends Place {
   /** The containing units from the region down, for display ("Almaty › Medeu District"). */
   path: { kato: string; name: Names }[];
 }
 
-const placeColumns = (
+const placeSelect = (
   t: string,
 ) => `${t}.kato, ${t}.parent_kato AS "parentKato", ${t}.level, ${t}.kind, ${t}.name_kk,
   ${t}.name_ru, ${t}.name_en, ${t}.population, ${t}.crude_birth_rate::float8 AS "crudeBirthRate"`;
@@ -22,6 +34,15 @@ function fromRaw(r: RawPlace): Place {
 }
 
 const batch = 5_000;
+
+/** `col = excluded.col` for every column but the key: a reloaded pack updates rows in place. */
+const updateAll = (columns: readonly string[], key: string) =>
+  columns.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`).join(', ');
+
+/** An insert-or-update of one row keyed by its first column (id). */
+const upsert = (table: string, columns: readonly string[]) =>
+  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})
+   ON CONFLICT (${columns[0]}) DO UPDATE SET ${updateAll(columns, columns[0]!)}`;
 
 function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
@@ -40,40 +61,14 @@ export async function loadPackIntoDb(
     await tx.exec('CREATE TEMP TABLE staged_places (LIKE places INCLUDING DEFAULTS) ON COMMIT DROP');
     let done = 0;
     for (const part of chunks(pack.places, batch)) {
-      await tx.copyFrom(
-        'staged_places',
-        [
-          'kato',
-          'parent_kato',
-          'level',
-          'kind',
-          'name_kk',
-          'name_ru',
-          'name_en',
-          'population',
-          'crude_birth_rate',
-        ],
-        part.map((p) => [
-          p.kato,
-          p.parentKato,
-          p.level,
-          p.kind,
-          p.name.kk,
-          p.name.ru,
-          p.name.en,
-          p.population,
-          p.crudeBirthRate,
-        ]),
-      );
+      await tx.copyFrom('staged_places', placeColumns, part.map(placeRow));
       done += part.length;
       onProgress?.(done, pack.places.length * 2);
     }
     // Parents first: ordering by the length of the significant code puts regions before districts.
-    await tx.exec(`INSERT INTO places SELECT * FROM staged_places
+    await tx.exec(`INSERT INTO places (${placeColumns.join(', ')}) SELECT ${placeColumns.join(', ')} FROM staged_places
       ORDER BY length(rtrim(kato, '0')), kato
-      ON CONFLICT (kato) DO UPDATE SET parent_kato = excluded.parent_kato, level = excluded.level, kind = excluded.kind,
-        name_kk = excluded.name_kk, name_ru = excluded.name_ru, name_en = excluded.name_en,
-        population = excluded.population, crude_birth_rate = excluded.crude_birth_rate`);
+      ON CONFLICT (kato) DO UPDATE SET ${updateAll(placeColumns, 'kato')}`);
     await tx.exec('DELETE FROM place_search WHERE kato IN (SELECT kato FROM staged_places)');
     for (const part of chunks(pack.places, batch)) {
       const keys = new Set<string>();
@@ -89,20 +84,8 @@ export async function loadPackIntoDb(
       done += part.length;
       onProgress?.(done, pack.places.length * 2);
     }
-    for (const o of pack.offices) {
-      await tx.query(
-        `INSERT INTO offices (id, kind, kato, name_kk, name_ru, name_en, address) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (id) DO UPDATE SET kind = $2, kato = $3, name_kk = $4, name_ru = $5, name_en = $6, address = $7`,
-        [o.id, o.kind, o.kato, o.name.kk, o.name.ru, o.name.en, o.address],
-      );
-    }
-    for (const f of pack.facilities) {
-      await tx.query(
-        `INSERT INTO health_facilities (id, kind, kato, name_kk, name_ru, name_en) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (id) DO UPDATE SET kind = $2, kato = $3, name_kk = $4, name_ru = $5, name_en = $6`,
-        [f.id, f.kind, f.kato, f.name.kk, f.name.ru, f.name.en],
-      );
-    }
+    for (const o of pack.offices) await tx.query(upsert('offices', officeColumns), officeRow(o));
+    for (const f of pack.facilities) await tx.query(upsert('health_facilities', facilityColumns), facilityRow(f));
   });
   // Fresh statistics after a bulk load, so the planner keeps to the key index from the first search.
   await db.exec('ANALYZE places, place_search');
@@ -134,7 +117,7 @@ async function withPaths(db: Queryable, places: Place[]): Promise<PlaceRow[]> {
 
 export async function findPlace(db: Queryable, kato: string): Promise<PlaceRow | undefined> {
   if (!isPlaceCode(kato)) return undefined;
-  const { rows } = await db.query<RawPlace>(`SELECT ${placeColumns('p')} FROM places p WHERE kato = $1`, [
+  const { rows } = await db.query<RawPlace>(`SELECT ${placeSelect('p')} FROM places p WHERE kato = $1`, [
     kato,
   ]);
   if (!rows[0]) return undefined;
@@ -149,7 +132,7 @@ export async function getPlace(db: Queryable, kato: string): Promise<PlaceRow> {
 
 export async function listChildren(db: Queryable, kato: string | null): Promise<Place[]> {
   const { rows } = await db.query<RawPlace>(
-    `SELECT ${placeColumns('p')} FROM places p WHERE parent_kato IS NOT DISTINCT FROM $1 ORDER BY name_en`,
+    `SELECT ${placeSelect('p')} FROM places p WHERE parent_kato IS NOT DISTINCT FROM $1 ORDER BY name_en`,
     [kato],
   );
   return rows.map(fromRaw);
@@ -185,7 +168,7 @@ export async function searchPlaces(
   }
   const within = s.within ? `${significantPrefix(s.within)}%` : null;
   const { rows } = await db.query<{ key: string } & RawPlace>(
-    `SELECT ps.key, ${placeColumns('p')}
+    `SELECT ps.key, ${placeSelect('p')}
      FROM place_search ps JOIN places p ON p.kato = ps.kato
      WHERE ps.key >= $1 AND ps.key < $2 AND (ps.key, ps.kato) > ($3, $4)
        AND ($5::text IS NULL OR p.level = $5) AND ($6::text IS NULL OR ps.kato LIKE $6)
@@ -213,7 +196,7 @@ async function queryOffices(db: Queryable, where: string, params: unknown[]): Pr
   const { rows } = await db.query<
     Omit<Office, 'name'> & { name_kk: string; name_ru: string; name_en: string }
   >(
-    `SELECT id, kind, kato, name_kk, name_ru, name_en, address FROM offices WHERE ${where} ORDER BY id`,
+    `SELECT ${officeColumns.join(', ')} FROM offices WHERE ${where} ORDER BY id`,
     params,
   );
   return rows.map(({ name_kk, name_ru, name_en, ...o }) => ({
@@ -243,7 +226,7 @@ export async function findFacility(db: Queryable, id: string): Promise<Facility 
 async function queryFacilities(db: Queryable, where: string, params: unknown[]): Promise<Facility[]> {
   const { rows } = await db.query<
     Omit<Facility, 'name'> & { name_kk: string; name_ru: string; name_en: string }
-  >(`SELECT id, kind, kato, name_kk, name_ru, name_en FROM health_facilities WHERE ${where} ORDER BY id`, params);
+  >(`SELECT ${facilityColumns.join(', ')} FROM health_facilities WHERE ${where} ORDER BY id`, params);
   return rows.map(({ name_kk, name_ru, name_en, ...f }) => ({
     ...f,
     name: { kk: name_kk, ru: name_ru, en: name_en },

@@ -1,34 +1,175 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
 import type { Command } from 'commander';
 import { checkIin, parseIinRules } from '../../births/iin.ts';
-import { importBirths, legacyColumns } from '../../births/legacy-import.ts';
+import { importBirths, type ImportReport, type LegacyRow, legacyColumns, type RejectedRow, unknownLegacyColumns } from '../../births/legacy-import.ts';
 import { birthDepsFor } from '../../births/workflow.ts';
-import { systemClock } from '../../core/clock.ts';
-import { loadConfig } from '../../core/config.ts';
+import { type Clock, systemClock } from '../../core/clock.ts';
+import { type Config, loadConfig } from '../../core/config.ts';
 import { csvLine } from '../../core/db/csv.ts';
+import type { Db } from '../../core/db/types.ts';
 import { AppError } from '../../core/errors.ts';
 import { readCsv } from '../../places/csv-reader.ts';
 import { loadPack } from '../../places/pack.ts';
+import { countPlaces, loadPackIntoDb } from '../../places/store.ts';
 import { withDb } from '../context.ts';
 import { progressBar } from '../progress.ts';
 
-type Row = { line: number; values: Record<string, string | undefined> };
+type Unreadable = { line: number; error: string; field: string };
 
-/** JSON Lines rows, flat objects with the CSV's column names; a line that is not an object is yielded as an error row. */
-function* jsonLines(text: string): Generator<Row | { line: number; error: string }> {
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.trim();
-    if (!raw) continue;
-    try {
-      const value = JSON.parse(raw) as unknown;
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
-      yield { line: i + 1, values: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null || v === undefined ? undefined : String(v)])) };
-    } catch (error) {
-      yield { line: i + 1, error: `not a JSON object: ${(error as Error).message}` };
-    }
+/**
+ * The physical lines of a file, read as a stream (memory holds one line, whatever the file's size),
+ * with their line numbers.
+ */
+async function* numberedLines(input: NodeJS.ReadableStream): AsyncGenerator<{ line: number; text: string }> {
+  let line = 0;
+  for await (const text of readline.createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+    line++;
+    yield { line, text: line === 1 ? text.replace(/^\uFEFF/, '') : text };
   }
 }
+
+/**
+ * CSV records keyed by the header. A quoted field may hold line breaks: lines are joined while a
+ * record's quotes are unbalanced, then the record is split by the pack's CSV reader. A header with
+ * a column the import does not know refuses the file: a misspelt column would lose its data.
+ */
+async function* csvRows(input: NodeJS.ReadableStream): AsyncGenerator<LegacyRow | Unreadable> {
+  let header: string[] | undefined;
+  let pending: { line: number; text: string } | undefined;
+  for await (const { line, text } of numberedLines(input)) {
+    if (!pending && !text.trim()) continue;
+    const record = pending ? { line: pending.line, text: `${pending.text}\n${text}` } : { line, text };
+    if (record.text.split('"').length % 2 === 0) {
+      pending = record;
+      continue;
+    }
+    pending = undefined;
+    // The reader's first row is this one record's cells.
+    const cells = readCsv(record.text).header;
+    if (!header) {
+      header = cells.map((c) => c.trim());
+      const unknown = unknownLegacyColumns(header);
+      if (unknown.length) {
+        throw new AppError('validation_failed', `unknown column ${unknown.join(', ')} in the header`, { field: unknown[0], hint: 'see tirkeu import --help for the column names' });
+      }
+      continue;
+    }
+    if (cells.length !== header.length) {
+      yield { line: record.line, field: 'line', error: `has ${cells.length} fields, the header has ${header.length}` };
+      continue;
+    }
+    yield { line: record.line, values: Object.fromEntries(header.map((h, i) => [h, cells[i]])) };
+  }
+  if (pending) yield { line: pending.line, field: 'line', error: 'a quoted field is not closed before the end of the file' };
+}
+
+/** JSON Lines rows, flat objects with the CSV's column names. */
+async function* jsonRows(input: NodeJS.ReadableStream): AsyncGenerator<LegacyRow | Unreadable> {
+  for await (const { line, text } of numberedLines(input)) {
+    if (!text.trim()) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      yield { line, field: 'line', error: 'not a JSON object' };
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      yield { line, field: 'line', error: 'not a JSON object' };
+      continue;
+    }
+    const unknown = unknownLegacyColumns(Object.keys(value));
+    if (unknown.length) {
+      yield { line, field: unknown[0]!, error: `unknown column ${unknown.join(', ')}` };
+      continue;
+    }
+    const values = Object.entries(value).map(([k, v]) => [k, v === null || v === undefined ? undefined : typeof v === 'object' ? undefined : String(v)] as const);
+    const nested = Object.entries(value).find(([, v]) => typeof v === 'object' && v !== null);
+    if (nested) {
+      yield { line, field: nested[0], error: `${nested[0]} must be a string or a number` };
+      continue;
+    }
+    yield { line, values: Object.fromEntries(values) };
+  }
+}
+
+export interface ImportFileOptions {
+  format?: string;
+  batchSize: number;
+  /** Where the rejected rows go (line, field, problem), written as they are found; FILE.rejected.csv by default. */
+  rejectedFile?: string;
+  clock?: Clock;
+  /** Progress and results for the person running the import. */
+  say?: (text: string) => void;
+}
+
+/**
+ * `tirkeu import births FILE`: loads the country pack first when the database has none (as the
+ * server does at start), then streams the file through the import. Returns the counts and where
+ * the rejected rows were written.
+ */
+export async function importBirthsFile(db: Db, config: Pick<Config, 'pack'>, file: string, options: ImportFileOptions): Promise<ImportReport & { rejectedFile?: string }> {
+  const say = options.say ?? (() => {});
+  const format = options.format ?? (file.endsWith('.jsonl') || file.endsWith('.ndjson') ? 'jsonl' : 'csv');
+  if (!['csv', 'jsonl'].includes(format)) throw new AppError('validation_failed', '--format must be csv or jsonl', { field: 'format' });
+  if (!Number.isInteger(options.batchSize) || options.batchSize < 1 || options.batchSize > 10_000) throw new AppError('validation_failed', '--batch must be 1–10000', { field: 'batch' });
+  if (!fs.existsSync(file)) throw new AppError('not_found', `no file ${file}`, { field: 'file' });
+  if ((await countPlaces(db)) === 0) {
+    const pack = loadPack(config.pack);
+    await loadPackIntoDb(db, pack);
+    say(`the database had no country pack: loaded pack ${config.pack} (${pack.places.length} places, ${pack.offices.length} offices)\n`);
+  }
+  const size = fs.statSync(file).size;
+  const input = fs.createReadStream(file, { encoding: 'utf8' });
+  const rejectedFile = options.rejectedFile ?? `${file}.rejected.csv`;
+  let out: fs.WriteStream | undefined;
+  let shown = 0;
+  const onRejected = (r: RejectedRow) => {
+    if (!out) {
+      out = fs.createWriteStream(rejectedFile);
+      out.write(csvLine(['line', 'field', 'problem']));
+    }
+    out.write(csvLine([r.line, r.field, r.message]));
+    if (shown++ < 5) say(`  line ${r.line}: ${r.field}: ${r.message}\n`);
+  };
+  let unreadable = 0;
+  async function* readable(): AsyncGenerator<LegacyRow> {
+    for await (const row of format === 'csv' ? csvRows(input) : jsonRows(input)) {
+      if ('error' in row) {
+        unreadable++;
+        onRejected({ line: row.line, field: row.field, message: row.error });
+      } else yield row;
+    }
+  }
+  const bar = progressBar('importing births');
+  try {
+    const report = await importBirths(birthDepsFor(db, options.clock ?? systemClock, config.pack), readable(), {
+      source: path.basename(file),
+      batchSize: options.batchSize,
+      onRejected,
+      onProgress: (r) => bar.update(input.bytesRead, size, `${r.imported} imported`),
+    });
+    return { ...report, rejected: report.rejected + unreadable, ...(out && { rejectedFile }) };
+  } finally {
+    bar.stop();
+    input.destroy();
+    if (out) await new Promise((resolve) => out!.end(resolve));
+  }
+}
+
+const defaultsHelp = `
+Registers that kept no act number, office or registration date are accepted with these defaults:
+  office_id      the registry office of the place of birth (facility_id's place, or place_kato): the
+                 registry office (not a service centre) in its region whose KATO code shares the
+                 most leading digits with it
+  registered_on  the child's date of birth
+  act_number     the next number of that office's counter for the year registered (OFFICE/YEAR/NNNNNN)
+Every row passes the checks of a declaration through the API: the Declaration schema (names at
+most 100 characters, codes, ranges), real calendar dates (1900–2099), no birth or registration in the future,
+the pack's rules. A header with an unknown column refuses the file.
+On a database without the country pack, the pack (TIRKEU_PACK) is loaded first, as the server does.`;
 
 export function registerBirths(program: Command): void {
   program
@@ -39,39 +180,19 @@ export function registerBirths(program: Command): void {
     .option('--format <format>', 'csv or jsonl (default: from the file name)')
     .option('--batch <rows>', 'rows per transaction', '500')
     .option('--rejected <file>', 'where to write the rejected rows report (default: FILE.rejected.csv)')
-    .addHelpText('after', `\nColumns:\n${legacyColumns.map(([c, need, about]) => `  ${c.padEnd(22)} ${need.padEnd(28)} ${about}`).join('\n')}\n\nRows already imported (same legacy_ref) are skipped: run it again to resume.\nExit code 1 when any row was rejected.`)
+    .addHelpText(
+      'after',
+      `\nColumns:\n${legacyColumns.map(([c, need, about]) => `  ${c.padEnd(22)} ${need.padEnd(28)} ${about}`).join('\n')}\n${defaultsHelp}\n\nThe file is read as a stream, so memory stays bounded whatever its size. Rows already imported\n(same legacy_ref) are skipped: run it again to resume. Exit code 1 when any row was rejected.`,
+    )
     .action((what: string, file: string, o: { format?: string; batch: string; rejected?: string }) =>
       withDb(
         async (db, config) => {
           if (what !== 'births') throw new AppError('validation_failed', `cannot import ${what}; only births`, { field: 'what' });
-          const format = o.format ?? (file.endsWith('.jsonl') || file.endsWith('.ndjson') ? 'jsonl' : 'csv');
-          if (!['csv', 'jsonl'].includes(format)) throw new AppError('validation_failed', '--format must be csv or jsonl', { field: 'format' });
-          const batchSize = Number(o.batch);
-          if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new AppError('validation_failed', '--batch must be 1–10000', { field: 'batch' });
-          const text = fs.readFileSync(file, 'utf8');
-          const unreadable: { line: number; field: string; message: string }[] = [];
-          const rows: Row[] = [];
-          if (format === 'csv') rows.push(...readCsv(text).records);
-          else {
-            for (const r of jsonLines(text)) {
-              if ('error' in r) unreadable.push({ line: r.line, field: 'line', message: r.error });
-              else rows.push(r);
-            }
-          }
-          const bar = progressBar('importing births');
-          const report = await importBirths(birthDepsFor(db, systemClock, config.pack), rows, {
-            source: file.split('/').at(-1)!,
-            batchSize,
-            onProgress: (r) => bar.update(r.imported + r.skipped + r.rejected.length, rows.length, `${r.imported} imported`),
-          });
-          bar.stop();
-          const rejected = [...unreadable, ...report.rejected].sort((a, b) => a.line - b.line);
-          process.stdout.write(`${report.imported} imported, ${report.skipped} already in the register (skipped), ${rejected.length} rejected\n`);
-          if (rejected.length) {
-            const out = o.rejected ?? `${file}.rejected.csv`;
-            fs.writeFileSync(out, [csvLine(['line', 'field', 'problem']), ...rejected.map((r) => csvLine([r.line, r.field, r.message]))].join(''));
-            process.stdout.write(`rejected rows and why: ${out}\n`);
-            for (const r of rejected.slice(0, 5)) process.stdout.write(`  line ${r.line}: ${r.field}: ${r.message}\n`);
+          const say = (text: string) => process.stdout.write(text);
+          const report = await importBirthsFile(db, config, file, { format: o.format, batchSize: Number(o.batch), rejectedFile: o.rejected, say });
+          say(`${report.imported} imported, ${report.skipped} already in the register (skipped), ${report.rejected} rejected\n`);
+          if (report.rejectedFile) {
+            say(`rejected rows and why: ${report.rejectedFile}\n`);
             process.exitCode = 1;
           }
         },

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { generate } from 'otplib';
 import { demoPassword, demoTotpSecret, seedDemo } from '../../access/demo.ts';
 import { loadRoles } from '../../access/roles.ts';
-import { resolveSecretKey } from '../../access/secret-key.ts';
+import { checkedSecretKey } from '../../access/secret-key.ts';
 import { seedDemoBirths } from '../../births/demo.ts';
 import { birthDepsFor } from '../../births/workflow.ts';
 import { systemClock } from '../../core/clock.ts';
@@ -24,7 +24,7 @@ export function registerSeed(program: Command): void {
             `country pack ${config.pack}: ${pack.places.length} places, ${pack.offices.length} offices, ${pack.facilities.length} facilities\n`,
           );
           if (!options.demo) return;
-          const seed = await seedDemo(db, loadRoles(config.pack), resolveSecretKey(config), { clock: systemClock, clientAddress: 'cli', requestId: null });
+          const seed = await seedDemo(db, loadRoles(config.pack), await checkedSecretKey(db, config), { clock: systemClock, clientAddress: 'cli', requestId: null });
           process.stdout.write(`demo users (password "${demoPassword}"):\n`);
           for (const u of seed.users) {
             process.stdout.write(`  ${u.username.padEnd(30)} ${(u.jurisdiction ?? 'national').padEnd(10)}${u.secondFactor ? ' second factor: TOTP secret ' + demoTotpSecret : ''}\n`);

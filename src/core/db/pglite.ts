@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { AppError } from '../errors.ts';
 import { copySql, csvLine } from './csv.ts';
+import { guarded, safeDatabaseError } from './errors.ts';
 import { identity, oids, parseInt8 } from './parsers.ts';
 import type { Db, Queryable, QueryResult, TransactionOptions } from './types.ts';
 
@@ -11,12 +12,12 @@ type PgliteHandle = PGlite | Transaction;
 function wrap(handle: PgliteHandle): Queryable {
   return {
     async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const result = await handle.query<R>(sql, params as unknown[]);
+      const result = await guarded(() => handle.query<R>(sql, params as unknown[]));
       // PGlite reports affectedRows = 0 for a SELECT; node-postgres counts the rows returned.
       return { rows: result.rows, rowCount: Math.max(result.affectedRows ?? 0, result.rows.length) };
     },
     async exec(sql: string) {
-      await handle.exec(sql);
+      await guarded(() => handle.exec(sql));
     },
     async copyFrom(table, columns, rows) {
       let text = '';
@@ -26,7 +27,7 @@ function wrap(handle: PgliteHandle): Queryable {
         count++;
       }
       if (count === 0) return 0;
-      await handle.query(copySql(table, columns, "'/dev/blob'"), [], { blob: new Blob([text]) });
+      await guarded(() => handle.query(copySql(table, columns, "'/dev/blob'"), [], { blob: new Blob([text]) }));
       return count;
     },
   };
@@ -89,16 +90,30 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Db & { ra
     raw: pg,
     ...wrap(pg),
     async transaction(fn, txOptions: TransactionOptions = {}) {
-      return pg.transaction(async (tx) => {
-        if (txOptions.isolation || txOptions.readOnly) {
-          const mode = [
-            txOptions.isolation ? `ISOLATION LEVEL ${txOptions.isolation.toUpperCase()}` : '',
-            txOptions.readOnly ? 'READ ONLY' : '',
-          ].filter(Boolean);
-          await tx.exec(`SET TRANSACTION ${mode.join(' ')}`);
-        }
-        return fn(wrap(tx));
-      });
+      // What fn throws is the caller's own error and passes unchanged; BEGIN, COMMIT and a closed
+      // database are the driver's and are made safe.
+      let own: { error: unknown } | undefined;
+      try {
+        return await pg.transaction(async (tx) => {
+          const handle = wrap(tx);
+          if (txOptions.isolation || txOptions.readOnly) {
+            const mode = [
+              txOptions.isolation ? `ISOLATION LEVEL ${txOptions.isolation.toUpperCase()}` : '',
+              txOptions.readOnly ? 'READ ONLY' : '',
+            ].filter(Boolean);
+            await handle.exec(`SET TRANSACTION ${mode.join(' ')}`);
+          }
+          try {
+            return await fn(handle);
+          } catch (error) {
+            own = { error };
+            throw error;
+          }
+        });
+      } catch (error) {
+        if (own && own.error === error) throw error;
+        throw safeDatabaseError(error);
+      }
     },
     async close() {
       try {

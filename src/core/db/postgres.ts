@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import pg from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
 import { copySql, csvLine } from './csv.ts';
+import { guarded, sqlStateOfSafe } from './errors.ts';
 import { identity, oids, parseInt8 } from './parsers.ts';
 import type { Db, Queryable, QueryResult, TransactionOptions } from './types.ts';
 
@@ -14,6 +15,8 @@ const types = {
 };
 
 type PgHandle = pg.Pool | pg.PoolClient;
+
+const ignore = () => {};
 
 async function copyRows(
   client: pg.PoolClient,
@@ -43,23 +46,25 @@ async function copyRows(
 function wrap(handle: PgHandle): Queryable {
   return {
     async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const result = await handle.query(sql, params as unknown[]);
+      const result = await guarded(() => handle.query(sql, params as unknown[]));
       return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
     },
     async exec(sql: string) {
-      await handle.query(sql);
+      await guarded(() => handle.query(sql));
     },
     async copyFrom(table, columns, rows) {
       const sql = copySql(table, columns, 'STDIN');
       if (handle instanceof pg.Pool) {
-        const client = await handle.connect();
+        const client = await guarded(() => handle.connect());
+        client.on('error', ignore);
         try {
-          return await copyRows(client, sql, rows);
+          return await guarded(() => copyRows(client, sql, rows));
         } finally {
+          client.off('error', ignore);
           client.release();
         }
       }
-      return copyRows(handle, sql, rows);
+      return guarded(() => copyRows(handle, sql, rows));
     },
   };
 }
@@ -67,15 +72,21 @@ function wrap(handle: PgHandle): Queryable {
 /** Serialization failures and deadlocks are safe to retry: the transaction left nothing behind. */
 const retryable = new Set(['40001', '40P01']);
 
-export async function openPostgres(url: string, poolSize = 10): Promise<Db & { pool: pg.Pool }> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+export interface PostgresOptions {
+  /** How long a query waits for a connection (a free one in the pool, or a new one) before the database counts as unavailable. */
+  connectTimeoutMs?: number;
+}
+
+export async function openPostgres(url: string, poolSize = 10, options: PostgresOptions = {}): Promise<Db & { pool: pg.Pool }> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000, types });
   // An idle client that loses its server connection emits here; without a listener it would crash the process.
-  pool.on('error', () => {});
-  await pool.query('select 1');
+  pool.on('error', ignore);
+  const db = wrap(pool);
+  await db.query('select 1');
   return {
     driver: 'postgres',
     pool,
-    ...wrap(pool),
+    ...db,
     async transaction(fn, options: TransactionOptions = {}) {
       const mode = [
         options.isolation ? `ISOLATION LEVEL ${options.isolation.toUpperCase()}` : '',
@@ -84,12 +95,16 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db & { p
         .filter(Boolean)
         .join(' ');
       for (let attempt = 1; ; attempt++) {
-        const client = await pool.connect();
+        const client = await guarded(() => pool.connect());
+        // A connection that dies while checked out emits 'error'; unheard, it would end the process.
+        // The failed query already tells fn.
+        client.on('error', ignore);
+        const tx = wrap(client);
         let broken = false;
         try {
-          await client.query(`BEGIN ${mode}`);
-          const result = await fn(wrap(client));
-          await client.query('COMMIT');
+          await tx.query(`BEGIN ${mode}`);
+          const result = await fn(tx);
+          await tx.query('COMMIT');
           return result;
         } catch (error) {
           try {
@@ -97,13 +112,14 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db & { p
           } catch {
             broken = true;
           }
-          const code = (error as { code?: string }).code;
+          const code = sqlStateOfSafe(error);
           if (code && retryable.has(code) && attempt < 5) {
             await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
             continue;
           }
           throw error;
         } finally {
+          client.off('error', ignore);
           client.release(broken);
         }
       }
