@@ -56,14 +56,17 @@ export async function checkSecretKey(db: Db, key: Buffer, config: Pick<Config, '
   const mine = keyFingerprint(key);
   await db.transaction(async (tx) => {
     const recorded = (await tx.query<{ fingerprint: string }>('SELECT fingerprint FROM secret_key_fingerprint FOR UPDATE')).rows[0]?.fingerprint;
-    const { rows } = await tx.query<{ sealed: string }>('SELECT totp_secret AS sealed FROM users WHERE totp_secret IS NOT NULL');
+    const { rows } = await tx.query<{ sealed: string }>(
+      `SELECT totp_secret AS sealed FROM users WHERE totp_secret IS NOT NULL
+       UNION ALL SELECT totp_pending_secret FROM users WHERE totp_pending_secret IS NOT NULL`,
+    );
     const unopened = rows.filter((r) => !opens(r.sealed, key)).length;
     if (unopened) {
       const needed = recorded && recorded !== mine ? `the key whose fingerprint is ${recorded}` : 'the key they were sealed with';
       const source = config.secretKey ? 'TIRKEU_SECRET_KEY' : `TIRKEU_SECRET_KEY (unset, so ${secretKeyFile(config.dataDir)} was used)`;
       throw new AppError(
         'validation_failed',
-        `${source} cannot open the TOTP secrets of ${unopened} of ${rows.length} users in this database: start with ${needed}; the key given has fingerprint ${mine}`,
+        `${source} cannot open ${unopened} of the ${rows.length} TOTP secrets sealed in this database: start with ${needed}; the key given has fingerprint ${mine}`,
         {
           field: 'TIRKEU_SECRET_KEY',
           hint: 'set TIRKEU_SECRET_KEY to the key of the installation the database (or its backup) came from; the server logs its key fingerprint at start',

@@ -132,7 +132,8 @@ export function safeError(error: unknown): Record<string, unknown> {
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
-  // The database is away for a moment (restart, failover): tell clients when to come back.
-  if (problem.status === 503) reply.header('retry-after', '5');
+  // A lockout says when to try again; so does a database away for a moment (restart, failover).
+  const retryAfter = typeof problem.retryAfterSeconds === 'number' ? problem.retryAfterSeconds : problem.status === 503 ? 5 : undefined;
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
   return reply.status(problem.status).type('application/problem+json').send(problem);
 }

@@ -78,8 +78,11 @@ describe('logs', () => {
     const declared = await app.inject({ method: 'POST', url: '/api/v1/births', headers: agent, payload: declaration });
     expect(declared.statusCode, declared.body).toBe(201);
     const id = declared.json().id as string;
-    expect((await app.inject({ method: 'POST', url: `/api/v1/births/${id}/validate`, headers: agent })).statusCode).toBe(200);
-    const registered = await app.inject({ method: 'POST', url: `/api/v1/births/${id}/register`, headers: registrar });
+    const seen = await app.inject({ method: 'POST', url: `/api/v1/births/${id}/evidence`, headers: agent, payload: { type: 'medical_birth_certificate', reference: person.phone } });
+    expect(seen.statusCode, seen.body).toBe(200);
+    const validated = await app.inject({ method: 'POST', url: `/api/v1/births/${id}/validate`, headers: agent });
+    expect(validated.statusCode, validated.body).toBe(200);
+    const registered = await app.inject({ method: 'POST', url: `/api/v1/births/${id}/register`, headers: registrar, payload: { confirm: ['mother.iin'] } });
     expect(registered.statusCode, registered.body).toBe(200);
     const childIin = registered.json().iin as string;
     expect(childIin).toMatch(/^\d{12}$/);
