@@ -103,6 +103,37 @@ describe('bodies', () => {
   });
 });
 
+describe('headers and filters', () => {
+  it('answers malformed Basic credentials with 400 naming the header', async () => {
+    for (const credentials of ['%E0%A4%A:secret', 'no-colon-here', 'id\u0000:secret']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/oauth/token',
+        headers: { authorization: `Basic ${Buffer.from(credentials.replace('\\u0000', '\u0000')).toString('base64')}` },
+        payload: { grant_type: 'client_credentials' },
+      });
+      expect(res.statusCode, credentials).toBe(400);
+      expect(res.json().field).toBe('authorization');
+    }
+    const notBase64 = await t.app.inject({ method: 'POST', url: '/api/v1/oauth/token', headers: { authorization: 'Basic ***' }, payload: { grant_type: 'client_credentials' } });
+    expect(notBase64.statusCode).toBe(400);
+  });
+
+  it('refuses a leap second and a bigint cursor in the audit filters, naming the field', async () => {
+    const admin = await t.db.transaction((tx) =>
+      createUser(tx, loadRoles('kz'), { username: 'boundary.admin', displayName: 'A', jurisdiction: null, roles: ['system_admin'], password: 'boundary test password two', mustChangePassword: false }, ctx()),
+    );
+    const session = await t.db.transaction((tx) => createSession(tx, admin.id, 'active', ctx()));
+    const asAdmin = { cookie: `tirkeu_session=${session.token}` };
+    const leap = await t.app.inject({ method: 'GET', url: '/api/v1/audit?from=2026-06-30T23:59:60Z', headers: asAdmin });
+    expect(leap.statusCode).toBe(400);
+    expect(leap.json().field).toBe('querystring.from');
+    const big = await t.app.inject({ method: 'GET', url: '/api/v1/audit?before=9223372036854775808', headers: asAdmin });
+    expect(big.statusCode).toBe(400);
+    expect(big.json().field).toBe('querystring.before');
+  });
+});
+
 describe('responses', () => {
   it('are never cached when they come from the API', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers });
