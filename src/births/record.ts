@@ -1,7 +1,8 @@
+import { type Static, type TSchema, Type } from 'typebox';
 import type { Json } from '../core/action-log/hashing.ts';
 import { type ActionFacts, registerRecordType } from '../core/action-log/record-definition.ts';
-import type { Declaration, Notification } from './declaration.ts';
-import type { CitizenshipAtBirth, Timeliness } from './rules.ts';
+import { IsoDate } from '../core/dates.ts';
+import { Declaration, Notification } from './declaration.ts';
 
 /**
  * The birth record on the action log. The reducer is pure: everything an action decides (the act
@@ -10,23 +11,75 @@ import type { CitizenshipAtBirth, Timeliness } from './rules.ts';
  */
 export type BirthStatus = 'NOTIFIED' | 'DECLARED' | 'REQUIRES_UPDATE' | 'VALIDATED' | 'REGISTERED' | 'CORRECTION_REQUESTED' | 'ARCHIVED' | 'REVOKED';
 
-export interface Registration {
-  number: string;
-  iin: string;
-  officeId: string;
-  registeredOn: string;
-  timeliness: Timeliness;
-  citizenship: CitizenshipAtBirth;
-}
+const Kato = Type.String({ pattern: '^[0-9]{9}$' });
+const Names = Type.Object({ kk: Type.String(), ru: Type.String(), en: Type.String() });
+const DocumentType = Type.String({ pattern: '^[a-z][a-z0-9_]{1,59}$' });
+/** Document requirements not yet met: each a list of types of which one would do. */
+const MissingDocuments = Type.Array(Type.Array(DocumentType, { maxItems: 20 }), { maxItems: 20 });
+
+export const CitizenshipAtBirth = Type.Object({
+  result: Type.Union([Type.Literal('citizen'), Type.Literal('not_citizen'), Type.Literal('undetermined')]),
+  reason: Names,
+  /** True when the result leaves the child without a nationality anyone has confirmed. */
+  atRiskOfStatelessness: Type.Boolean(),
+});
+
+export const Registration = Type.Object({
+  number: Type.String({ minLength: 1, maxLength: 100 }),
+  iin: Type.String({ pattern: '^[0-9]{12}$' }),
+  officeId: Type.String({ minLength: 1, maxLength: 64 }),
+  registeredOn: IsoDate,
+  timeliness: Type.Union([Type.Literal('current'), Type.Literal('late'), Type.Literal('delayed')]),
+  citizenship: CitizenshipAtBirth,
+});
+export type Registration = Static<typeof Registration>;
 
 /** A supporting document as the history cites it; the bytes are in the documents table. */
-export interface AttachedDocument {
-  id: string;
-  type: string;
-  mediaType: string;
-  size: number;
-  sha256: string;
-}
+export const AttachedDocument = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  type: DocumentType,
+  mediaType: Type.String({ minLength: 1, maxLength: 100 }),
+  size: Type.Integer({ minimum: 1 }),
+  sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+});
+export type AttachedDocument = Static<typeof AttachedDocument>;
+
+/** A payload that says only which action it is: the action's who, when and why say the rest. */
+const bare = <T extends string>(type: T) => Type.Object({ type: Type.Literal(type) });
+
+/**
+ * The payload schema of every birth action type: the record store checks each payload against
+ * its schema when the action is written (unknown properties refused at every level), so a birth's
+ * history holds only what is described here. A new action type adds its schema here, and its
+ * payload type follows from it.
+ */
+export const birthPayloads = {
+  NOTIFY: Type.Object({ type: Type.Literal('NOTIFY'), notification: Notification, jurisdiction: Kato }),
+  DECLARE: Type.Object({
+    type: Type.Literal('DECLARE'),
+    declaration: Declaration,
+    jurisdiction: Kato,
+    missingDocuments: MissingDocuments,
+    /** The reference of a birth imported from a legacy register. */
+    legacyRef: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  }),
+  FLAG_OVERDUE: bare('FLAG_OVERDUE'),
+  ATTACH_DOCUMENT: Type.Object({ type: Type.Literal('ATTACH_DOCUMENT'), document: AttachedDocument, missingDocuments: MissingDocuments }),
+  VALIDATE: bare('VALIDATE'),
+  REQUEST_UPDATE: bare('REQUEST_UPDATE'),
+  REGISTER: Type.Object({ type: Type.Literal('REGISTER'), registration: Registration }),
+  ARCHIVE: bare('ARCHIVE'),
+  /** userId: the actor id of whoever takes the record ("user:<id>"). */
+  ASSIGN: Type.Object({ type: Type.Literal('ASSIGN'), userId: Type.String({ minLength: 1, maxLength: 200 }) }),
+  UNASSIGN: bare('UNASSIGN'),
+  REQUEST_CORRECTION: Type.Object({ type: Type.Literal('REQUEST_CORRECTION'), proposed: Declaration }),
+  APPROVE_CORRECTION: Type.Object({ type: Type.Literal('APPROVE_CORRECTION'), citizenship: CitizenshipAtBirth }),
+  REJECT_CORRECTION: bare('REJECT_CORRECTION'),
+  REVOKE: bare('REVOKE'),
+} satisfies Record<string, TSchema>;
+
+/** Action payloads, one per action type. */
+export type BirthPayload = { [K in keyof typeof birthPayloads]: Static<(typeof birthPayloads)[K]> }[keyof typeof birthPayloads];
 
 export interface BirthState {
   status: BirthStatus;
@@ -52,23 +105,6 @@ export interface BirthState {
   corrections: { requestedBy: string; at: string; reason: string; proposed: Declaration; outcome: 'pending' | 'approved' | 'rejected'; decidedBy: string | null }[];
 }
 
-/** Action payloads, one per action type. */
-export type BirthPayload =
-  | { type: 'NOTIFY'; notification: Notification; jurisdiction: string }
-  | { type: 'DECLARE'; declaration: Declaration; jurisdiction: string; missingDocuments: string[][]; legacyRef?: string }
-  | { type: 'FLAG_OVERDUE' }
-  | { type: 'ATTACH_DOCUMENT'; document: AttachedDocument; missingDocuments: string[][] }
-  | { type: 'VALIDATE' }
-  | { type: 'REQUEST_UPDATE' }
-  | { type: 'REGISTER'; registration: Registration }
-  | { type: 'ARCHIVE' }
-  | { type: 'ASSIGN'; userId: string }
-  | { type: 'UNASSIGN' }
-  | { type: 'REQUEST_CORRECTION'; proposed: Declaration }
-  | { type: 'APPROVE_CORRECTION'; citizenship: CitizenshipAtBirth }
-  | { type: 'REJECT_CORRECTION' }
-  | { type: 'REVOKE' };
-
 const assignment = ['ASSIGN', 'UNASSIGN', 'ATTACH_DOCUMENT'];
 
 export const birthRecord = registerRecordType<BirthState & Json>({
@@ -84,6 +120,7 @@ export const birthRecord = registerRecordType<BirthState & Json>({
     ARCHIVED: [],
     REVOKED: [],
   },
+  payloads: birthPayloads,
   reduce(state, action: ActionFacts) {
     const p = action.payload as unknown as BirthPayload;
     const at = action.at.toISOString();
