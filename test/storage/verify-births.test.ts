@@ -2,13 +2,29 @@ import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoBirths, specimenPdf } from '../../src/births/demo.ts';
 import { birthDocumentsVerifier } from '../../src/births/document-integrity.ts';
-import { notifyBirth } from '../../src/births/workflow.ts';
+import type { Actor } from '../../src/access/policy.ts';
+import { birthPayloads } from '../../src/births/record.ts';
+import { flagOverdueNotifications } from '../../src/births/reminders.ts';
+import {
+  approveCorrection,
+  archiveBirth,
+  assignBirth,
+  declareBirth,
+  notifyBirth,
+  registerBirth,
+  rejectCorrection,
+  releaseBirth,
+  requestBirthUpdate,
+  requestCorrection,
+  revokeBirth,
+  validateBirth,
+} from '../../src/births/workflow.ts';
 import { sealCheckpoints } from '../../src/core/action-log/checkpoint.ts';
 import { verifyLog } from '../../src/core/action-log/verify.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import { loadPack } from '../../src/places/pack.ts';
 import { loadPackIntoDb } from '../../src/places/store.ts';
-import { birthDeps } from '../support/births.ts';
+import { birthDeps, facilityDeclaration } from '../support/births.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 
 let db: TestDb;
@@ -136,5 +152,43 @@ describe('payload schemas', () => {
       details: { field: 'notification.mother.givenName' },
     });
     expect(await count()).toBe(before);
+  });
+
+  it('accept what every birth use case writes: each action type, replayed by verify-log', async () => {
+    const deps = birthDeps(db, clock);
+    const registrar: Actor = {
+      kind: 'user',
+      id: 'schema-test',
+      username: 'schema.test',
+      roles: ['national_registrar'],
+      scopes: new Set(['birth.notify', 'birth.declare', 'birth.validate', 'birth.register', 'correction.approve']),
+      jurisdiction: null,
+      officeId: 'kz-rgo-71-01',
+      sessionId: 'test',
+    };
+    const w = { actor: registrar };
+    const notified = await notifyBirth(deps, { facilityId: 'kz-hf-71-001', child: { sex: 'male', dateOfBirth: '2026-02-02', plurality: 1, birthOrder: 1 } }, w);
+    await flagOverdueNotifications(deps);
+    const declaration = facilityDeclaration();
+    await declareBirth(deps, declaration, { ...w, recordId: notified.id });
+    await requestBirthUpdate(deps, notified.id, { ...w, reason: 'the mother’s name is missing' });
+    await declareBirth(deps, declaration, { ...w, recordId: notified.id });
+    await assignBirth(deps, notified.id, w);
+    await releaseBirth(deps, notified.id, w);
+    await validateBirth(deps, notified.id, w);
+    await registerBirth(deps, notified.id, w);
+    const corrected = { ...declaration, child: { ...declaration.child, givenName: 'Әлия' } };
+    await requestCorrection(deps, notified.id, corrected, { ...w, reason: 'misspelt' });
+    await approveCorrection(deps, notified.id, w);
+    await requestCorrection(deps, notified.id, declaration, { ...w, reason: 'changed our minds' });
+    await rejectCorrection(deps, notified.id, { ...w, reason: 'the first was right' });
+    await revokeBirth(deps, notified.id, { ...w, reason: 'registered in error' });
+    const other = await declareBirth(deps, facilityDeclaration(), w);
+    await archiveBirth(deps, other.record.id, { ...w, reason: 'a duplicate' });
+
+    const { rows } = await db.query<{ type: string }>("SELECT DISTINCT a.type FROM record_actions a JOIN records r ON r.id = a.record_id WHERE r.type = 'birth'");
+    expect(rows.map((r) => r.type).sort()).toEqual(Object.keys(birthPayloads).sort());
+    await sealCheckpoints(db, clock);
+    expect((await verify()).broken).toBeUndefined();
   });
 });
