@@ -8,6 +8,7 @@ import { type Clock, systemClock } from './core/clock.ts';
 import { type Config, describeConfig } from './core/config.ts';
 import { migrate } from './core/db/migrations.ts';
 import { openDb } from './core/db/open.ts';
+import { pruneFinishedJobs } from './core/jobs/outbox.ts';
 import { type JobHandler, startWorker } from './core/jobs/worker.ts';
 import type { Db } from './core/db/types.ts';
 import { type App, buildApp } from './http/app.ts';
@@ -22,12 +23,15 @@ export interface RunningServer {
 }
 
 /**
- * The outbox's consumers, by job kind. Modules add theirs here (reminders, webhooks); a kind with
- * no handler (the birth.* events, until a consumer exists) stays pending until one does.
+ * The outbox's handlers, by job kind: work with side effects (reminders; later webhooks). Events
+ * (birth.registered…) are not jobs: they go to the event stream, read by consumers from a cursor.
  */
 function jobHandlers(births: BirthDeps, config: Config): Record<string, JobHandler> {
   return { [reminderJob]: reminderHandler(births, fileSender(path.join(config.dataDir, 'messages', 'reminders.jsonl'))) };
 }
+
+/** Finished jobs are kept TIRKEU_JOB_RETENTION_DAYS; looking for expired ones hourly is enough. */
+const jobPruneIntervalMs = 3_600_000;
 
 /** A task repeated on a timer that never overlaps itself and can be awaited on shutdown. */
 function every(ms: number, task: () => Promise<unknown>, onError: (error: unknown) => void) {
@@ -49,7 +53,7 @@ function every(ms: number, task: () => Promise<unknown>, onError: (error: unknow
 
 /**
  * The whole registry office in one process: migrate, serve the API, and run the background work
- * (checkpoint sealing, and the job worker when there is one). stop() finishes in-flight requests first.
+ * (checkpoint sealing, the job worker, pruning of finished jobs, the reminder sweep). stop() finishes in-flight requests first.
  */
 export async function startServer(
   config: Config,
@@ -85,6 +89,17 @@ export async function startServer(
         ),
       );
       stopBackground.push(() => worker.stop());
+      stopBackground.push(
+        every(
+          jobPruneIntervalMs,
+          async () => {
+            const before = new Date(clock.now().getTime() - config.jobRetentionDays * 86_400_000);
+            const pruned = await pruneFinishedJobs(db, before);
+            if (pruned) logger.info({ pruned, retentionDays: config.jobRetentionDays }, 'finished jobs pruned');
+          },
+          (err) => logger.error({ err }, 'job pruning failed'),
+        ),
+      );
       stopBackground.push(
         every(
           config.checkpointIntervalMs,

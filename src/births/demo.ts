@@ -1,11 +1,15 @@
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Actor } from '../access/policy.ts';
 import type { Declaration } from './declaration.ts';
-import { type BirthDeps, declareBirth, localDate, notifyBirth, recordEvidenceSeen, registerBirth, validateBirth } from './workflow.ts';
+import { attachDocument } from './documents.ts';
+import { type BirthDeps, type BirthRow, declareBirth, localDate, notifyBirth, recordEvidenceSeen, registerBirth, validateBirth } from './workflow.ts';
 
 /**
  * Demo births in Astana for `tirkeu seed --demo`, one on each road a registrar meets: notified and
  * waiting (one overdue), declared with a document missing, validated, and registered for citizen
- * parents, an undocumented mother and a foundling. Idempotency keys make a second seed a no-op.
+ * parents, an undocumented mother and a foundling. The declared ones carry an uploaded supporting
+ * document (a small specimen PDF), so uploads, downloads and verify-log's document check can be
+ * tried on demo data. Idempotency keys make a second seed a no-op.
  */
 const demoRegistrar: Actor = {
   kind: 'user',
@@ -22,8 +26,24 @@ function daysAgo(deps: BirthDeps, days: number): string {
   return localDate(new Date(deps.clock.now().getTime() - days * 86_400_000), deps.timeZone);
 }
 
+/** A one-page specimen PDF, the same bytes every time (no dates in its metadata). */
+export async function specimenPdf(title: string): Promise<Buffer> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const page = doc.addPage([420, 595]);
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  page.drawText('tirkeu demo document - specimen, not valid', { x: 40, y: 540, size: 12, font });
+  page.drawText(title, { x: 40, y: 510, size: 12, font });
+  return Buffer.from(await doc.save({ useObjectStreams: false }));
+}
+
 export async function seedDemoBirths(deps: BirthDeps): Promise<{ births: number }> {
   const w = (key: string) => ({ actor: demoRegistrar, idempotencyKey: `seed-demo-${key}` });
+  // A second seed finds the document already there (an upload gets a new id, so it is not replayed).
+  const attach = async (record: BirthRow, type: string) => {
+    if (record.data.attachments.length > 0) return;
+    const content = await specimenPdf(type.replaceAll('_', ' '));
+    await attachDocument(deps, record.id, { type, mediaType: 'application/pdf', content }, w(`${record.id}-document`));
+  };
   const child = (givenName: string, sex: 'male' | 'female', days: number): Declaration['child'] => ({
     givenName,
     surname: 'Демо',
@@ -48,11 +68,12 @@ export async function seedDemoBirths(deps: BirthDeps): Promise<{ births: number 
   await notifyBirth(deps, { facilityId: 'kz-hf-71-001', child: { sex: 'male', dateOfBirth: daysAgo(deps, 12), plurality: 1, birthOrder: 1 }, contact: { phone: '+77000000000' } }, w('overdue'));
   await declareBirth(deps, { ...base, path: 'home_birth', child: { ...child('Дана', 'female', 2), placeOfBirth: { type: 'other', kato: '711300000' } }, documents: [] }, w('missing'));
   const validated = await declareBirth(deps, { ...base, child: child('Әлихан', 'male', 1) }, w('validated'));
-  // A listed document counts once someone records seeing the original.
-  const seen = async (id: string, declaration: Declaration, key: string) => {
-    for (const [j, d] of declaration.documents.entries()) await recordEvidenceSeen(deps, id, d, w(`${key}-e${j}`));
+  // One document is uploaded (a small PDF); any other listed one counts once someone records seeing the original.
+  const evidence = async (record: BirthRow, declaration: Declaration, uploaded: string, key: string) => {
+    await attach(record, uploaded);
+    for (const [j, d] of declaration.documents.entries()) if (d.type !== uploaded) await recordEvidenceSeen(deps, record.id, d, w(`${key}-e${j}`));
   };
-  await seen(validated.record.id, base as Declaration, 'validated');
+  await evidence(validated.record, base as Declaration, 'medical_birth_certificate', 'validated');
   await validateBirth(deps, validated.record.id, w('validated-v'));
   const registered: Declaration[] = [
     { ...base, child: child('Томирис', 'female', 2) },
@@ -70,7 +91,7 @@ export async function seedDemoBirths(deps: BirthDeps): Promise<{ births: number 
   ];
   for (const [i, declaration] of registered.entries()) {
     const { record } = await declareBirth(deps, declaration, w(`registered-${i}`));
-    await seen(record.id, declaration, `registered-${i}`);
+    await evidence(record, declaration, declaration.path === 'foundling' ? 'guardianship_authority_report' : 'medical_birth_certificate', `registered-${i}`);
     await validateBirth(deps, record.id, w(`registered-${i}-v`));
     await registerBirth(deps, record.id, w(`registered-${i}-r`));
   }

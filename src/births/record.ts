@@ -1,7 +1,9 @@
+import { type Static, type TSchema, Type } from 'typebox';
 import type { Json } from '../core/action-log/hashing.ts';
 import { type ActionFacts, registerRecordType } from '../core/action-log/record-definition.ts';
-import type { Declaration, Notification } from './declaration.ts';
-import type { CitizenshipAtBirth, Timeliness, UnverifiedFact } from './rules.ts';
+import { IsoDate } from '../core/dates.ts';
+import { Declaration, Notification } from './declaration.ts';
+import { type Timeliness, UnverifiedFact } from './rules.ts';
 
 /**
  * The birth record on the action log. The reducer is pure: everything an action decides (the act
@@ -10,14 +12,31 @@ import type { CitizenshipAtBirth, Timeliness, UnverifiedFact } from './rules.ts'
  */
 export type BirthStatus = 'NOTIFIED' | 'DECLARED' | 'REQUIRES_UPDATE' | 'VALIDATED' | 'REGISTERED' | 'CORRECTION_REQUESTED' | 'ARCHIVED' | 'REVOKED';
 
-export interface Registration {
-  number: string;
-  iin: string;
-  officeId: string;
-  registeredOn: string;
-  timeliness: Timeliness;
-  citizenship: CitizenshipAtBirth;
-}
+const Kato = Type.String({ pattern: '^[0-9]{9}$' });
+const Names = Type.Object({ kk: Type.String(), ru: Type.String(), en: Type.String() });
+const DocumentType = Type.String({ pattern: '^[a-z][a-z0-9_]{1,59}$' });
+/** Document requirements not yet met: each a list of types of which one would do. */
+const MissingDocuments = Type.Array(Type.Array(DocumentType, { maxItems: 20 }), { maxItems: 20 });
+const TimelinessSchema = Type.Union([Type.Literal('current'), Type.Literal('late'), Type.Literal('delayed')]);
+/** Parent facts kept as sent but unverified (an IIN that does not check, an implausible age). */
+const UnverifiedFacts = Type.Array(UnverifiedFact, { maxItems: 20 });
+
+export const CitizenshipAtBirth = Type.Object({
+  result: Type.Union([Type.Literal('citizen'), Type.Literal('not_citizen'), Type.Literal('undetermined')]),
+  reason: Names,
+  /** True when the result leaves the child without a nationality anyone has confirmed. */
+  atRiskOfStatelessness: Type.Boolean(),
+});
+
+export const Registration = Type.Object({
+  number: Type.String({ minLength: 1, maxLength: 100 }),
+  iin: Type.String({ pattern: '^[0-9]{12}$' }),
+  officeId: Type.String({ minLength: 1, maxLength: 64 }),
+  registeredOn: IsoDate,
+  timeliness: TimelinessSchema,
+  citizenship: CitizenshipAtBirth,
+});
+export type Registration = Static<typeof Registration>;
 
 /** A parent fact kept as sent but not verified; the registrar confirms it when registering. */
 export interface UnverifiedParentFact extends UnverifiedFact {
@@ -42,13 +61,58 @@ export interface RegistrationApproval {
 }
 
 /** A supporting document as the history cites it; the bytes are in the documents table. */
-export interface AttachedDocument {
-  id: string;
-  type: string;
-  mediaType: string;
-  size: number;
-  sha256: string;
-}
+export const AttachedDocument = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  type: DocumentType,
+  mediaType: Type.String({ minLength: 1, maxLength: 100 }),
+  size: Type.Integer({ minimum: 1 }),
+  sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+});
+export type AttachedDocument = Static<typeof AttachedDocument>;
+
+/** A payload that says only which action it is: the action's who, when and why say the rest. */
+const bare = <T extends string>(type: T) => Type.Object({ type: Type.Literal(type) });
+
+/**
+ * The payload schema of every birth action type: the record store checks each payload against
+ * its schema when the action is written (unknown properties refused at every level), so a birth's
+ * history holds only what is described here. A new action type adds its schema here, and its
+ * payload type follows from it.
+ */
+export const birthPayloads = {
+  NOTIFY: Type.Object({ type: Type.Literal('NOTIFY'), notification: Notification, jurisdiction: Kato, unverified: Type.Optional(UnverifiedFacts) }),
+  DECLARE: Type.Object({
+    type: Type.Literal('DECLARE'),
+    declaration: Declaration,
+    jurisdiction: Kato,
+    missingDocuments: MissingDocuments,
+    /** The reference of a birth imported from a legacy register. */
+    legacyRef: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    unverified: Type.Optional(UnverifiedFacts),
+  }),
+  EVIDENCE_SEEN: Type.Object({
+    type: Type.Literal('EVIDENCE_SEEN'),
+    document: Type.Object({ type: DocumentType, reference: Type.Union([Type.String({ minLength: 1, maxLength: 120 }), Type.Null()]) }),
+    missingDocuments: MissingDocuments,
+  }),
+  APPROVE_REGISTRATION: Type.Object({ type: Type.Literal('APPROVE_REGISTRATION'), timeliness: TimelinessSchema }),
+  FLAG_OVERDUE: bare('FLAG_OVERDUE'),
+  ATTACH_DOCUMENT: Type.Object({ type: Type.Literal('ATTACH_DOCUMENT'), document: AttachedDocument, missingDocuments: MissingDocuments }),
+  VALIDATE: bare('VALIDATE'),
+  REQUEST_UPDATE: bare('REQUEST_UPDATE'),
+  REGISTER: Type.Object({ type: Type.Literal('REGISTER'), registration: Registration, confirmed: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 60 }), { maxItems: 20 })) }),
+  ARCHIVE: bare('ARCHIVE'),
+  /** userId: the actor id of whoever takes the record ("user:<id>"). */
+  ASSIGN: Type.Object({ type: Type.Literal('ASSIGN'), userId: Type.String({ minLength: 1, maxLength: 200 }) }),
+  UNASSIGN: bare('UNASSIGN'),
+  REQUEST_CORRECTION: Type.Object({ type: Type.Literal('REQUEST_CORRECTION'), proposed: Declaration }),
+  APPROVE_CORRECTION: Type.Object({ type: Type.Literal('APPROVE_CORRECTION'), citizenship: CitizenshipAtBirth }),
+  REJECT_CORRECTION: bare('REJECT_CORRECTION'),
+  REVOKE: bare('REVOKE'),
+} satisfies Record<string, TSchema>;
+
+/** Action payloads, one per action type. */
+export type BirthPayload = { [K in keyof typeof birthPayloads]: Static<(typeof birthPayloads)[K]> }[keyof typeof birthPayloads];
 
 export interface BirthState {
   status: BirthStatus;
@@ -80,25 +144,6 @@ export interface BirthState {
   corrections: { requestedBy: string; at: string; reason: string; proposed: Declaration; outcome: 'pending' | 'approved' | 'rejected'; decidedBy: string | null }[];
 }
 
-/** Action payloads, one per action type. */
-export type BirthPayload =
-  | { type: 'NOTIFY'; notification: Notification; jurisdiction: string; unverified?: UnverifiedFact[] }
-  | { type: 'DECLARE'; declaration: Declaration; jurisdiction: string; missingDocuments: string[][]; legacyRef?: string; unverified?: UnverifiedFact[] }
-  | { type: 'EVIDENCE_SEEN'; document: { type: string; reference: string | null }; missingDocuments: string[][] }
-  | { type: 'APPROVE_REGISTRATION'; timeliness: Timeliness }
-  | { type: 'FLAG_OVERDUE' }
-  | { type: 'ATTACH_DOCUMENT'; document: AttachedDocument; missingDocuments: string[][] }
-  | { type: 'VALIDATE' }
-  | { type: 'REQUEST_UPDATE' }
-  | { type: 'REGISTER'; registration: Registration; confirmed?: string[] }
-  | { type: 'ARCHIVE' }
-  | { type: 'ASSIGN'; userId: string }
-  | { type: 'UNASSIGN' }
-  | { type: 'REQUEST_CORRECTION'; proposed: Declaration }
-  | { type: 'APPROVE_CORRECTION'; citizenship: CitizenshipAtBirth }
-  | { type: 'REJECT_CORRECTION' }
-  | { type: 'REVOKE' };
-
 const assignment = ['ASSIGN', 'UNASSIGN', 'ATTACH_DOCUMENT'];
 
 export const birthRecord = registerRecordType<BirthState & Json>({
@@ -114,6 +159,7 @@ export const birthRecord = registerRecordType<BirthState & Json>({
     ARCHIVED: [],
     REVOKED: [],
   },
+  payloads: birthPayloads,
   reduce(state, action: ActionFacts) {
     const p = action.payload as unknown as BirthPayload;
     const at = action.at.toISOString();

@@ -10,6 +10,12 @@ import { act, type BirthDeps, type BirthRow, localDate } from './workflow.ts';
 
 /** A message to a parent. Where it goes (SMS gateway, e-mail) is the sender's business. */
 export interface Message {
+  /**
+   * The message's idempotency key: a sender delivers each id at most once, so a job run again
+   * after its worker died (delivery is at least once) sends nothing new. A gateway adapter passes
+   * it on as the gateway's own idempotency key.
+   */
+  id: string;
   recordId: string;
   to: { phone?: string; email?: string };
   text: Names;
@@ -22,13 +28,35 @@ export interface MessageSender {
 /**
  * The default sender: one JSON line per message in a local file, for an office without an SMS
  * gateway (someone phones or writes) and for tests. The file holds contact details: it lives in
- * the data directory, with the database, never in the logs.
+ * the data directory, with the database, never in the logs. A message whose id is already in the
+ * file is not written again; the ids are read once, then only what was appended since.
  */
 export function fileSender(file: string): MessageSender {
+  const sent = new Set<string>();
+  let readUpTo = 0;
+  async function catchUp(): Promise<void> {
+    const size = await fs.promises.stat(file).then((s) => s.size, () => 0);
+    if (size <= readUpTo) return;
+    const handle = await fs.promises.open(file, 'r');
+    try {
+      const fresh = Buffer.alloc(size - readUpTo);
+      await handle.read(fresh, 0, fresh.length, readUpTo);
+      const complete = fresh.lastIndexOf(0x0a) + 1;
+      for (const line of fresh.subarray(0, complete).toString('utf8').split('\n')) {
+        if (line) sent.add((JSON.parse(line) as { id?: string }).id ?? '');
+      }
+      readUpTo += complete;
+    } finally {
+      await handle.close();
+    }
+  }
   return {
     async send(message) {
       await fs.promises.mkdir(path.dirname(file), { recursive: true });
+      await catchUp();
+      if (sent.has(message.id)) return;
       await fs.promises.appendFile(file, `${JSON.stringify(message)}\n`, { mode: 0o600 });
+      sent.add(message.id);
     },
   };
 }
@@ -64,13 +92,16 @@ export async function flagOverdueNotifications(deps: BirthDeps, limit = 500): Pr
   return flagged;
 }
 
-/** Sends the reminder, if the birth is still undeclared and the facility left a contact. */
+/**
+ * Sends the reminder, if the birth is still undeclared and the facility left a contact. The job's
+ * id goes with the message, so a second run of the same job is recognised by the sender.
+ */
 export function reminderHandler(deps: BirthDeps, sender: MessageSender): JobHandler {
-  return async (payload) => {
+  return async (payload, job) => {
     const recordId = (payload as { recordId: string }).recordId;
     const record = await findRecord<BirthState & Json>(deps.db, recordId);
     const contact = record?.data.notification?.contact;
     if (record?.status !== 'NOTIFIED' || !contact || (!contact.phone && !contact.email)) return;
-    await sender.send({ recordId, to: { phone: contact.phone, email: contact.email }, text: deps.rules.reminder });
+    await sender.send({ id: `job-${job.id}`, recordId, to: { phone: contact.phone, email: contact.email }, text: deps.rules.reminder });
   };
 }

@@ -1,3 +1,4 @@
+import { type Static, Type } from 'typebox';
 import { isIsoDate } from '../core/dates.ts';
 import { AppError } from '../core/errors.ts';
 import type { PackSettings } from '../places/pack.ts';
@@ -196,11 +197,20 @@ function ageOn(dateOfBirth: string, on: string): number {
  * pack's range, a parent born after the child). It never refuses a child: the fact is kept as
  * sent, and the registrar confirms it before registering. `field` is the field that was sent.
  */
-export interface UnverifiedFact {
-  field: string;
-  code: 'iin_invalid' | 'iin_date' | 'iin_date_mismatch' | 'iin_sex_mismatch' | 'age_out_of_range' | 'born_after_child';
-  message: string;
-}
+/** A parent fact kept as sent but not verified, as notifications and declarations record it. */
+export const UnverifiedFact = Type.Object({
+  field: Type.String({ minLength: 1, maxLength: 60 }),
+  code: Type.Union([
+    Type.Literal('iin_invalid'),
+    Type.Literal('iin_date'),
+    Type.Literal('iin_date_mismatch'),
+    Type.Literal('iin_sex_mismatch'),
+    Type.Literal('age_out_of_range'),
+    Type.Literal('born_after_child'),
+  ]),
+  message: Type.String({ maxLength: 500 }),
+});
+export type UnverifiedFact = Static<typeof UnverifiedFact>;
 
 type ParentFacts = Pick<Parent, 'dateOfBirth' | 'age' | 'iin'>;
 

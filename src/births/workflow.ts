@@ -6,7 +6,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Db, Queryable, Tx } from '../core/db/types.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { isUuid } from '../core/ids.ts';
-import { enqueue } from '../core/jobs/outbox.ts';
+import { appendEvent } from '../core/jobs/events.ts';
 import { significantPrefix } from '../places/hierarchy.ts';
 import { findFacility, findOffice, findPlace } from '../places/store.ts';
 import { allocateActNumber, allocateIin } from './allocation.ts';
@@ -20,7 +20,7 @@ import { type BirthRules, checkDeclaration, citizenshipAtBirth, daysBetween, mis
 
 /**
  * The birth registration use cases. Each is one transaction: permission (can, through authorize),
- * rules, allocation, the action, and the outbox event that tells the rest of the system.
+ * rules, allocation, the action, and the event (on the event stream) that tells the rest of the system.
  */
 export interface BirthDeps {
   db: Db;
@@ -67,7 +67,7 @@ function officeOf(actor: Actor): string | null {
 
 async function emit(tx: Tx, deps: BirthDeps, event: string, result: WriteResult<BirthState & Json>): Promise<void> {
   if (result.replayed) return;
-  await enqueue(tx, { kind: `birth.${event}`, payload: { recordId: result.record.id, status: result.record.status, version: result.record.version } }, deps.clock);
+  await appendEvent(tx, { kind: `birth.${event}`, payload: { recordId: result.record.id, status: result.record.status, version: result.record.version } }, deps.clock);
 }
 
 /** A birth record the actor may act on with `scope`, locked for the rest of the transaction; 404 otherwise. */

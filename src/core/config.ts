@@ -31,6 +31,8 @@ export interface Config {
   reminderSweepMs: number;
   /** Proxies whose X-Forwarded-For/-Proto are believed (TIRKEU_TRUST_PROXY): addresses or CIDRs. */
   trustProxy: false | string[];
+  /** Days a finished job is kept before it is deleted (TIRKEU_JOB_RETENTION_DAYS). */
+  jobRetentionDays: number;
   /** Demo mode (TIRKEU_DEMO): demo users may keep their documented passwords. Never in production. */
   demo: boolean;
 }
@@ -103,6 +105,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustedProxies(env),
     uploadLimitBytes: integer(env, 'TIRKEU_UPLOAD_LIMIT', 5 * 1_048_576, 1024, 100 * 1_048_576),
     reminderSweepMs: integer(env, 'TIRKEU_REMINDER_SWEEP_MS', 3_600_000, 1_000, 86_400_000),
+    jobRetentionDays: integer(env, 'TIRKEU_JOB_RETENTION_DAYS', 30, 1, 3650),
   };
 }
 

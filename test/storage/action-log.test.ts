@@ -8,6 +8,7 @@ import {
 } from '../../src/core/action-log/record-store.ts';
 import { verifyLog } from '../../src/core/action-log/verify.ts';
 import { fixedClock } from '../../src/core/clock.ts';
+import type { Json } from '../../src/core/action-log/hashing.ts';
 import type { Db } from '../../src/core/db/types.ts';
 import { AppError } from '../../src/core/errors.ts';
 import { openTestDb } from '../support/db.ts';
@@ -33,6 +34,10 @@ function open(text: string, idempotencyKey?: string) {
       { clock, idempotencyKey },
     ),
   );
+}
+
+function openWith(payload: Record<string, Json>) {
+  return db.transaction((tx) => createRecord(tx, noteRecord, { type: 'OPEN', actor, payload }, { clock }));
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
@@ -111,6 +116,21 @@ describe('records and actions', () => {
     expect(wrong.code).toBe('action_not_allowed');
     expect(wrong.details.allowed).toEqual(['EDIT', 'CLOSE']);
     expect((await getRecord(db, record.id)).version).toBe(1);
+  });
+
+  it('refuses a payload with an unknown property or a wrong type, naming the field, writing nothing', async () => {
+    const { record } = await open('schema');
+    const unknown = await rejection(openWith({ text: 'x', colour: 'red' }));
+    expect(unknown).toMatchObject({ code: 'validation_failed', details: { field: 'colour' } });
+    const wrongType = await rejection(
+      db.transaction((tx) =>
+        appendAction(tx, noteRecord, record.id, { type: 'EDIT', actor, payload: { text: true } }, { clock }),
+      ),
+    );
+    expect(wrongType).toMatchObject({ code: 'validation_failed', details: { field: 'text' } });
+    expect((await getRecord(db, record.id)).version).toBe(1);
+    const { rows } = await db.query<{ n: number }>("SELECT count(*) AS n FROM records WHERE data->>'text' = 'x'");
+    expect(rows[0]!.n).toBe(0);
   });
 
   it('gives exactly one winner when the same version is appended concurrently', async () => {

@@ -8,6 +8,7 @@ import { appendAction, createRecord } from '../../src/core/action-log/record-sto
 import { verifyLog } from '../../src/core/action-log/verify.ts';
 import { backup, restore } from '../../src/core/backup.ts';
 import { fixedClock } from '../../src/core/clock.ts';
+import { appendEvent, consumeEvents, readEvents } from '../../src/core/jobs/events.ts';
 import { openPglite } from '../../src/core/db/pglite.ts';
 import { openPostgres } from '../../src/core/db/postgres.ts';
 import type { Db } from '../../src/core/db/types.ts';
@@ -31,7 +32,9 @@ async function fingerprint(db: Db) {
   }>('SELECT id, head_hash, data, created_at::text FROM records ORDER BY id');
   const { rows: roots } = await db.query('SELECT id, merkle_root, hash FROM log_checkpoints ORDER BY id');
   const { rows: places } = await db.query('SELECT count(*) AS n FROM places');
-  return { report, heads, roots, places };
+  const { rows: events } = await db.query('SELECT seq, kind, payload, at FROM events ORDER BY seq');
+  const { rows: cursors } = await db.query('SELECT consumer, position FROM event_cursors ORDER BY consumer');
+  return { report, heads, roots, places, events, cursors };
 }
 
 beforeAll(async () => {
@@ -66,6 +69,10 @@ beforeAll(async () => {
     { type: 'OPEN', actor: 'a', payload: { text: 'unsealed' } },
     { clock },
   );
+  await source.transaction(async (tx) => {
+    for (const n of [1, 2, 3]) await appendEvent(tx, { kind: 'test.noted', payload: { n } }, clock);
+  });
+  await consumeEvents(source, 'test-consumer', async () => {}, { clock, limit: 2 });
   await backup(source, file);
 });
 afterAll(async () => {
@@ -88,6 +95,11 @@ describe('backup and restore', () => {
       { clock },
     );
     expect(more.action.seq).toBeGreaterThan(before.report.actions);
+    // The event stream and its cursors came back, and new events are numbered after the old.
+    expect(after.events).toHaveLength(3);
+    expect(after.cursors).toEqual([{ consumer: 'test-consumer', position: 2 }]);
+    await target.transaction((tx) => appendEvent(tx, { kind: 'test.noted', payload: { n: 4 } }, clock));
+    expect((await readEvents(target, 3, 10)).map((e) => e.payload)).toEqual([{ n: 4 }]);
     await target.close();
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.ts';
 import { openPostgres } from '../../src/core/db/postgres.ts';
-import { enqueue, jobStats, retryDead } from '../../src/core/jobs/outbox.ts';
+import { enqueue, jobStats, pruneFinishedJobs, retryDead } from '../../src/core/jobs/outbox.ts';
 import { startWorker } from '../../src/core/jobs/worker.ts';
 import { openTestDb, serverUrl, type TestDb } from '../support/db.ts';
 
@@ -67,6 +67,42 @@ describe('outbox and worker', () => {
     expect(rows[0]!.last_error).toBe('gateway down');
     await retryDead(db, rows[0]!.id, clock.now());
     expect(await count('flaky', 'pending')).toBe(1);
+  });
+
+  it('waits longer after each failure (exponential backoff), never the same delay again and again', async () => {
+    await db.transaction((tx) => enqueue(tx, { kind: 'backoff', payload: {}, maxAttempts: 7 }, clock));
+    const worker = startWorker(db, { clock, handlers: { backoff: () => Promise.reject(new Error('still down')) } });
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 6; attempt++) {
+      expect(await worker.runOnce()).toBe(1);
+      const { rows } = await db.query<{ run_at: Date }>(`SELECT run_at FROM jobs WHERE kind = 'backoff'`);
+      delays.push(rows[0]!.run_at.getTime() - clock.now().getTime());
+      clock.advance(delays.at(-1)!);
+    }
+    for (let i = 1; i < delays.length; i++) expect(delays[i]).toBeGreaterThan(delays[i - 1]!);
+    // Jitter spreads each delay by ±25%; doubling makes the sixth at least 8 times the first.
+    expect(delays.at(-1)!).toBeGreaterThanOrEqual(8 * delays[0]!);
+  });
+
+  it('prunes jobs finished longer ago than the retention period, keeping pending and dead ones', async () => {
+    await db.transaction(async (tx) => {
+      await enqueue(tx, { kind: 'prune_done', payload: {} }, clock);
+      await enqueue(tx, { kind: 'prune_dead', payload: {}, maxAttempts: 1 }, clock);
+      await enqueue(tx, { kind: 'prune_later', payload: {}, runAt: new Date(clock.now().getTime() + 90 * 86_400_000) }, clock);
+    });
+    const worker = startWorker(db, {
+      clock,
+      handlers: { prune_done: async () => {}, prune_dead: () => Promise.reject(new Error('no')), prune_later: async () => {} },
+    });
+    while ((await worker.runOnce()) > 0);
+    const day = 86_400_000;
+    clock.advance(29 * day);
+    expect(await pruneFinishedJobs(db, new Date(clock.now().getTime() - 30 * day))).toBe(0);
+    clock.advance(2 * day);
+    expect(await pruneFinishedJobs(db, new Date(clock.now().getTime() - 30 * day), 1)).toBeGreaterThanOrEqual(1);
+    expect(await count('prune_done', 'done')).toBe(0);
+    expect(await count('prune_dead', 'dead')).toBe(1);
+    expect(await count('prune_later', 'pending')).toBe(1);
   });
 
   it('a job whose worker died is run again once its lease ends', async () => {

@@ -10,6 +10,8 @@ import { openPglite } from '../../src/core/db/pglite.ts';
 import { openPostgres } from '../../src/core/db/postgres.ts';
 import type { Db } from '../../src/core/db/types.ts';
 import { createServerDatabase, serverUrl } from '../support/db.ts';
+// The writer makes test_note records: verify-log replays them only with their definition loaded.
+import '../support/note-record.ts';
 
 const writer = path.join(import.meta.dirname, '../support/writer.ts');
 

@@ -1,3 +1,4 @@
+import { Type } from 'typebox';
 import { type RecordDefinition, registerRecordType } from '../../src/core/action-log/record-definition.ts';
 
 /** A minimal record type for exercising the generic action log without any civil-record module. */
@@ -6,6 +7,12 @@ export type NoteState = { status: 'OPEN' | 'CLOSED'; jurisdiction: string; text:
 export const noteRecord: RecordDefinition<NoteState> = registerRecordType<NoteState>({
   type: 'test_note',
   transitions: { '(new)': ['OPEN'], OPEN: ['EDIT', 'CLOSE'], CLOSED: ['REOPEN'] },
+  payloads: {
+    OPEN: Type.Object({ text: Type.Optional(Type.String()), jurisdiction: Type.Optional(Type.String()) }),
+    EDIT: Type.Object({ text: Type.Optional(Type.String()) }),
+    CLOSE: Type.Object({}),
+    REOPEN: Type.Object({}),
+  },
   reduce(state, action) {
     const payload = action.payload as { text?: string; jurisdiction?: string };
     switch (action.type) {

@@ -48,9 +48,27 @@ describe('reminders for overdue notified births', () => {
     expect(await worker.runOnce()).toBe(2);
     await worker.stop();
     const messages = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(messages).toEqual([{ recordId: overdue.id, to: { phone: '+77010000001' }, text: expect.objectContaining({ kk: expect.any(String), ru: expect.any(String), en: expect.any(String) }) }]);
+    expect(messages).toEqual([{ id: expect.stringMatching(/^job-\d+$/), recordId: overdue.id, to: { phone: '+77010000001' }, text: expect.objectContaining({ kk: expect.any(String), ru: expect.any(String), en: expect.any(String) }) }]);
 
     const { rows } = await db.query<{ id: string; overdue: string | null }>("SELECT id, data->>'overdueSince' AS overdue FROM records WHERE type = 'birth' ORDER BY id");
     expect(rows.filter((r) => r.overdue).map((r) => r.id).sort()).toEqual([overdue.id, noContact.id].sort());
+  });
+
+  it('sends one message when its job is run again (a retry after the worker died before marking it done)', async () => {
+    const deps = birthDeps(db, clock);
+    const overdue = await notifyBirth(deps, notification('2026-02-16', '+77010000004'), system);
+    expect(await flagOverdueNotifications(deps)).toBe(1);
+    const { rows } = await db.query<{ id: number; kind: string; payload: { recordId: string }; attempts: number; max_attempts: number }>(
+      `SELECT id, kind, payload, attempts, max_attempts FROM jobs WHERE payload->>'recordId' = $1`,
+      [overdue.id],
+    );
+    const job = { id: rows[0]!.id, kind: rows[0]!.kind, payload: rows[0]!.payload, attempts: 1, maxAttempts: rows[0]!.max_attempts };
+    const file = path.join(dir, 'retried.jsonl');
+    // The second run is another process (a new sender) taking the job after the first one's lease.
+    await reminderHandler(deps, fileSender(file))(job.payload, job);
+    await reminderHandler(deps, fileSender(file))(job.payload, { ...job, attempts: 2 });
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ id: `job-${job.id}`, recordId: overdue.id });
   });
 });

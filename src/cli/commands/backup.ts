@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { verifyLog } from '../../core/action-log/verify.ts';
 import { backup, restore } from '../../core/backup.ts';
 import { withDb } from '../context.ts';
 import { progressBar } from '../progress.ts';
+import { printReport, verifyWholeLog } from './log.ts';
 
 export function registerBackup(program: Command): void {
   program
@@ -32,15 +32,10 @@ export function registerBackup(program: Command): void {
         const bar = progressBar('restoring');
         await restore(db, path.resolve(file), (p) => bar.update(p.done, p.total, p.table));
         bar.stop();
-        const report = await verifyLog(db);
-        if (report.broken) {
-          process.stdout.write(`restored, but verify-log found a broken link: ${report.broken.message}\n`);
-          process.exitCode = 1;
-          return;
-        }
-        process.stdout.write(
-          `restored ${report.records} records and ${report.actions} actions; the log verifies\n`,
-        );
+        process.stdout.write('restored; verifying the log\n');
+        const report = await verifyWholeLog(db);
+        printReport(report);
+        if (report.broken) process.exitCode = 1;
       }),
     );
 }

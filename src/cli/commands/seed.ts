@@ -31,7 +31,7 @@ export function registerSeed(program: Command): void {
           }
           if (seed.client) process.stdout.write(`demo API client ${seed.client.id}, secret (shown once): ${seed.client.secret}\n`);
           const births = await seedDemoBirths(birthDepsFor(db, systemClock, config.pack));
-          process.stdout.write(`${births.births} demo births in Astana: notified, declared, validated and registered (an undocumented mother and a foundling among them)\n`);
+          process.stdout.write(`${births.births} demo births in Astana: notified, declared, validated and registered (an undocumented mother and a foundling among them), the declared ones with a specimen PDF attached\n`);
           if (!config.demo) process.stdout.write('TIRKEU_DEMO is not set: each demo user must choose a new password at first sign-in\n');
         },
         { migrate: true },

@@ -1,7 +1,13 @@
 import type { Clock } from '../clock.ts';
-import type { Db, Queryable } from '../db/types.ts';
+import type { Db, Queryable, Tx } from '../db/types.ts';
 import { checkpointHash, genesisHash, merkleRoot } from './hashing.ts';
-import { logWatermarkLock } from './record-store.ts';
+
+/**
+ * Writers hold this lock shared for the rest of their transaction from the moment they take an
+ * action sequence number; the checkpoint job takes it exclusively for an instant to learn a
+ * sequence number below which every transaction has finished. No write waits on another write.
+ */
+export const logWatermarkLock = 7_302_202;
 
 export interface Checkpoint {
   id: number;
@@ -60,12 +66,10 @@ async function settledWatermark(db: Db): Promise<number> {
 }
 
 /**
- * Seals every settled action since the last checkpoint into new checkpoints. Safe to run in
- * several processes at once: a checkpoint id already taken by another sealer is left to it.
- * Returns the checkpoints this call wrote.
+ * Writes checkpoints over every action after the last checkpoint up to `watermark`. When another
+ * sealer takes a checkpoint id first, its checkpoint is read back and sealing goes on from there.
  */
-export async function sealCheckpoints(db: Db, clock: Clock): Promise<Checkpoint[]> {
-  const watermark = await settledWatermark(db);
+async function sealUpTo(db: Queryable, watermark: number, clock: Clock): Promise<Checkpoint[]> {
   const written: Checkpoint[] = [];
   for (;;) {
     const last = await findLastCheckpoint(db);
@@ -96,7 +100,25 @@ export async function sealCheckpoints(db: Db, clock: Clock): Promise<Checkpoint[
         checkpoint.createdAt,
       ],
     );
-    if (rowCount === 0) return written;
-    written.push(checkpoint);
+    if (rowCount > 0) written.push(checkpoint);
   }
+}
+
+/**
+ * Seals every settled action since the last checkpoint into new checkpoints. Safe to run in
+ * several processes at once. Returns the checkpoints this call wrote.
+ */
+export async function sealCheckpoints(db: Db, clock: Clock): Promise<Checkpoint[]> {
+  return sealUpTo(db, await settledWatermark(db), clock);
+}
+
+/**
+ * Seals, inside the caller's transaction, every action up to the newest, the transaction's own
+ * included: the checkpoints commit or roll back with them. The transaction holds the watermark
+ * lock exclusively until it ends, so no action below the newest is still being written.
+ */
+export async function sealCheckpointsWithin(tx: Tx, clock: Clock): Promise<Checkpoint[]> {
+  await tx.query(`SELECT pg_advisory_xact_lock(${logWatermarkLock})`);
+  const { rows } = await tx.query<{ max: number }>('SELECT coalesce(max(seq), 0) AS max FROM record_actions');
+  return sealUpTo(tx, rows[0]!.max, clock);
 }

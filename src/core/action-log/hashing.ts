@@ -1,23 +1,51 @@
 import { createHash } from 'node:crypto';
+import { type HashedAction, hashedActionFields } from './action.ts';
 
-/** What can be stored in a jsonb payload. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type { Json } from './action.ts';
+
+type Task = { emit: string } | { write: unknown };
 
 /**
  * JSON with object keys sorted at every level, so a value hashes the same after a round trip
- * through jsonb (which reorders keys) as it did before.
+ * through jsonb (which reorders keys) as it did before. Iterative, with its own stack: no stored
+ * value, however deeply nested, can exhaust the call stack of whoever hashes or verifies it.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('non-finite number in JSON');
-    return JSON.stringify(value ?? null);
+  const parts: string[] = [];
+  const stack: Task[] = [{ write: value }];
+  while (stack.length > 0) {
+    const task = stack.pop()!;
+    if ('emit' in task) {
+      parts.push(task.emit);
+      continue;
+    }
+    const v = task.write;
+    if (v === null || typeof v !== 'object') {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new Error('non-finite number in JSON');
+      parts.push(JSON.stringify(v ?? null));
+    } else if (v instanceof Date) {
+      parts.push(JSON.stringify(v.toISOString()));
+    } else if (Array.isArray(v)) {
+      stack.push({ emit: ']' });
+      for (let i = v.length - 1; i >= 0; i--) {
+        stack.push({ write: v[i] });
+        if (i > 0) stack.push({ emit: ',' });
+      }
+      stack.push({ emit: '[' });
+    } else {
+      const entries = Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      stack.push({ emit: '}' });
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, x] = entries[i]!;
+        stack.push({ write: x });
+        stack.push({ emit: `${i > 0 ? ',' : ''}${JSON.stringify(key)}:` });
+      }
+      stack.push({ emit: '{' });
+    }
   }
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  return parts.join('');
 }
 
 export function sha256Hex(...parts: (string | Buffer)[]): string {
@@ -28,33 +56,9 @@ export function sha256Hex(...parts: (string | Buffer)[]): string {
 
 export const genesisHash = '0'.repeat(64);
 
-/** The fields of an action that its hash covers: everything but the global sequence number. */
-export interface HashedAction {
-  recordId: string;
-  recordSeq: number;
-  type: string;
-  actor: string;
-  officeId: string | null;
-  at: Date;
-  reason: string | null;
-  payload: Json;
-  prevHash: string;
-}
-
+/** The hash of an action: SHA-256 of the canonical JSON of exactly its hashed fields. */
 export function actionHash(action: HashedAction): string {
-  return sha256Hex(
-    canonicalJson({
-      at: action.at.toISOString(),
-      actor: action.actor,
-      officeId: action.officeId,
-      payload: action.payload,
-      prevHash: action.prevHash,
-      reason: action.reason,
-      recordId: action.recordId,
-      recordSeq: action.recordSeq,
-      type: action.type,
-    }),
-  );
+  return sha256Hex(canonicalJson(Object.fromEntries(hashedActionFields.map((f) => [f, action[f]]))));
 }
 
 /**

@@ -1,26 +1,9 @@
+import type { TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
 import { AppError } from '../errors.ts';
-import type { Json } from './hashing.ts';
+import type { ActionFacts, Json, StoredRecord } from './action.ts';
 
-/** An action as stored: the unit of a record's history. */
-export interface StoredAction {
-  seq: number;
-  recordId: string;
-  recordSeq: number;
-  type: string;
-  actor: string;
-  officeId: string | null;
-  at: Date;
-  reason: string | null;
-  payload: Json;
-  prevHash: string;
-  hash: string;
-}
-
-/**
- * What a reducer sees of an action: everything but the global sequence number, which says when
- * the commit happened relative to other records and must not change a record's own state.
- */
-export type ActionFacts = Omit<StoredAction, 'seq'>;
+export type { ActionFacts, StoredAction } from './action.ts';
 
 /** The columns of the records table a record type derives from its state, for lookups and scoping. */
 export interface RecordKeys {
@@ -42,6 +25,12 @@ export interface RecordDefinition<S extends Json> {
   type: string;
   /** Status → the action types allowed in it. `noRecord` lists the actions that create a record. */
   transitions: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The schema of each action type's payload. The record store checks a payload against it before
+   * the action is written, and refuses unknown properties at every level whatever the schema says,
+   * so the history holds only what a schema allows. Every action type of the transitions needs one.
+   */
+  payloads: Readonly<Record<string, TSchema>>;
   reduce(state: S | undefined, action: ActionFacts): S;
   status(state: S): string;
   keys(state: S): RecordKeys;
@@ -83,10 +72,103 @@ export function fold<S extends Json>(
   return state;
 }
 
+/**
+ * The stored row that a record's state and history make: the one derivation that every writer
+ * uses and that verify-log compares, column by column, with what is stored.
+ */
+export function projectRecord<S extends Json>(
+  definition: RecordDefinition<S>,
+  state: S,
+  history: { id: string; version: number; headHash: string; createdAt: Date; updatedAt: Date },
+): StoredRecord<S> {
+  const keys = definition.keys(state);
+  return {
+    id: history.id,
+    type: definition.type,
+    status: definition.status(state),
+    version: history.version,
+    jurisdiction: keys.jurisdiction,
+    officeId: keys.officeId ?? null,
+    ref: keys.ref ?? null,
+    number: keys.number ?? null,
+    subjectId: keys.subjectId ?? null,
+    data: state,
+    headHash: history.headHash,
+    createdAt: history.createdAt,
+    updatedAt: history.updatedAt,
+  };
+}
+
+const schemaMaps = new Set(['properties', 'patternProperties', '$defs']);
+const schemaValues = new Set(['items', 'additionalProperties', 'not', 'contains', 'anyOf', 'allOf', 'oneOf', 'prefixItems']);
+
+/** A copy of a schema in which every object refuses properties it does not name (unless it says otherwise). */
+function closed(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closed);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (schemaMaps.has(key) && value && typeof value === 'object') {
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, s]) => [name, closed(s)]));
+    } else out[key] = schemaValues.has(key) ? closed(value) : value;
+  }
+  if (out.type === 'object' && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}
+
+type Validator = ReturnType<typeof Compile>;
+const validators = new WeakMap<RecordDefinition<Json>, Map<string, Validator>>();
+
+function validatorFor(definition: RecordDefinition<Json>, actionType: string): Validator {
+  let byType = validators.get(definition);
+  if (!byType) {
+    byType = new Map();
+    validators.set(definition, byType);
+  }
+  let validator = byType.get(actionType);
+  if (!validator) {
+    const schema = definition.payloads[actionType];
+    if (!schema) throw new AppError('internal', `${definition.type} has no payload schema for ${actionType}`);
+    validator = Compile(closed(schema) as TSchema);
+    byType.set(actionType, validator);
+  }
+  return validator;
+}
+
+/** "/child/names/0" → "child.names[0]" */
+function fieldName(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+/** Throws validation_failed, naming the field, unless the payload matches its action type's schema. */
+export function checkPayload<S extends Json>(definition: RecordDefinition<S>, actionType: string, payload: Json): void {
+  const validator = validatorFor(definition as unknown as RecordDefinition<Json>, actionType);
+  if (validator.Check(payload)) return;
+  const error = validator.Errors(payload)[0];
+  const field = fieldName(error?.instancePath ?? '');
+  const problem = error?.keyword === 'boolean' ? 'is not a known property' : (error?.message ?? 'does not match its schema');
+  throw new AppError('validation_failed', `${definition.type} ${actionType}: ${field || 'payload'} ${problem}`, {
+    field: field || 'payload',
+    hint: 'send only the properties the schema names, each of the stated type',
+  });
+}
+
 const definitions = new Map<string, RecordDefinition<Json>>();
 
-/** Modules register their record types so that verify-log can replay any record's history. */
+/**
+ * Modules register their record types so that verify-log can replay any record's history. A type
+ * whose action lacks a payload schema is refused here, at start-up, not at its first write.
+ */
 export function registerRecordType<S extends Json>(definition: RecordDefinition<S>): RecordDefinition<S> {
+  const actionTypes = new Set(Object.values(definition.transitions).flat());
+  const unschemed = [...actionTypes].filter((t) => !definition.payloads[t]);
+  if (unschemed.length) {
+    throw new AppError('internal', `record type ${definition.type} has no payload schema for ${unschemed.join(', ')}`);
+  }
   definitions.set(definition.type, definition as unknown as RecordDefinition<Json>);
   return definition;
 }

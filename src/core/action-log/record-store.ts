@@ -2,37 +2,25 @@ import type { Clock } from '../clock.ts';
 import type { Queryable, Tx } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
-import { actionHash, canonicalJson, genesisHash, type Json, sha256Hex } from './hashing.ts';
 import {
   type ActionFacts,
-  assertAllowed,
-  noRecord,
-  type RecordDefinition,
-  type RecordKeys,
+  actionColumns,
+  actionFields,
+  actionSelect,
+  type Json,
+  type RecordRow,
+  recordColumns,
+  recordFields,
+  recordSelect,
   type StoredAction,
-} from './record-definition.ts';
+  type StoredRecord,
+  storedRecordSelect,
+} from './action.ts';
+import { actionHash, canonicalJson, genesisHash, sha256Hex } from './hashing.ts';
+import { assertAllowed, checkPayload, noRecord, projectRecord, type RecordDefinition } from './record-definition.ts';
+import { logWatermarkLock, sealCheckpointsWithin } from './checkpoint.ts';
 
-/**
- * Writers hold this lock shared for the rest of their transaction from the moment they take an
- * action sequence number; the checkpoint job takes it exclusively for an instant to learn a
- * sequence number below which every transaction has finished. No write waits on another write.
- */
-export const logWatermarkLock = 7_302_202;
-
-export interface RecordRow<S extends Json = Json> {
-  id: string;
-  type: string;
-  status: string;
-  version: number;
-  jurisdiction: string;
-  officeId: string | null;
-  ref: string | null;
-  number: string | null;
-  subjectId: string | null;
-  data: S;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type { RecordRow } from './action.ts';
 
 export interface NewAction {
   type: string;
@@ -62,12 +50,6 @@ export interface WriteResult<S extends Json> {
   replayed: boolean;
 }
 
-const recordColumns = `id, type, status, version, jurisdiction, office_id AS "officeId", ref, number,
-  subject_id AS "subjectId", data, created_at AS "createdAt", updated_at AS "updatedAt"`;
-
-const actionColumns = `seq, record_id AS "recordId", record_seq AS "recordSeq", type, actor,
-  office_id AS "officeId", at, reason, payload, prev_hash AS "prevHash", hash`;
-
 /** A record by id; `lock` takes its row lock for the rest of the caller's transaction. */
 export async function findRecord<S extends Json = Json>(
   db: Queryable,
@@ -75,7 +57,7 @@ export async function findRecord<S extends Json = Json>(
   options: { type?: string; lock?: boolean } = {},
 ): Promise<RecordRow<S> | undefined> {
   const { rows } = await db.query<RecordRow<S>>(
-    `SELECT ${recordColumns} FROM records WHERE id = $1 AND ($2::text IS NULL OR type = $2)${options.lock ? ' FOR UPDATE' : ''}`,
+    `SELECT ${recordSelect} FROM records WHERE id = $1 AND ($2::text IS NULL OR type = $2)${options.lock ? ' FOR UPDATE' : ''}`,
     [id, options.type ?? null],
   );
   return rows[0];
@@ -89,7 +71,7 @@ export async function getRecord<S extends Json = Json>(db: Queryable, id: string
 
 export async function listActions(db: Queryable, recordId: string): Promise<StoredAction[]> {
   const { rows } = await db.query<StoredAction>(
-    `SELECT ${actionColumns} FROM record_actions WHERE record_id = $1 ORDER BY record_seq`,
+    `SELECT ${actionSelect} FROM record_actions WHERE record_id = $1 ORDER BY record_seq`,
     [recordId],
   );
   return rows;
@@ -97,7 +79,7 @@ export async function listActions(db: Queryable, recordId: string): Promise<Stor
 
 async function getActionAt(db: Queryable, recordId: string, recordSeq: number): Promise<StoredAction> {
   const { rows } = await db.query<StoredAction>(
-    `SELECT ${actionColumns} FROM record_actions WHERE record_id = $1 AND record_seq = $2`,
+    `SELECT ${actionSelect} FROM record_actions WHERE record_id = $1 AND record_seq = $2`,
     [recordId, recordSeq],
   );
   if (!rows[0]) throw new AppError('internal', 'idempotency key points at a missing action');
@@ -168,40 +150,50 @@ function newAction(
   return { ...facts, hash: actionHash(facts) };
 }
 
-/**
- * The INSERT of an action, as a CTE to put in front of the statement that writes the record row.
- * The watermark lock is taken shared in the same statement, before the sequence number is drawn.
- */
-const insertActionCte = `action AS (
-  INSERT INTO record_actions (record_id, record_seq, type, actor, office_id, at, reason, payload, prev_hash, hash)
-  SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM (SELECT pg_advisory_xact_lock_shared(${logWatermarkLock})) AS l
-  RETURNING seq)`;
+const list = (from: number, count: number) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
 
+/** Column values in the order of the field lists; jsonb as canonical JSON, written without recursion. */
 function actionParams(a: ActionFacts): unknown[] {
-  return [
-    a.recordId,
-    a.recordSeq,
-    a.type,
-    a.actor,
-    a.officeId,
-    a.at,
-    a.reason,
-    JSON.stringify(a.payload),
-    a.prevHash,
-    a.hash,
-  ];
+  return actionFields.map((f) => (f === 'payload' ? canonicalJson(a.payload) : a[f]));
 }
 
-function projectKeys(
-  keys: RecordKeys,
-): Pick<RecordRow, 'jurisdiction' | 'officeId' | 'ref' | 'number' | 'subjectId'> {
-  return {
-    jurisdiction: keys.jurisdiction,
-    officeId: keys.officeId ?? null,
-    ref: keys.ref ?? null,
-    number: keys.number ?? null,
-    subjectId: keys.subjectId ?? null,
-  };
+function recordParams(r: StoredRecord): unknown[] {
+  return recordFields.map((f) => (f === 'data' ? canonicalJson(r.data) : r[f]));
+}
+
+/**
+ * The INSERT of an action ($1…), as a CTE to put in front of the statement that writes the record
+ * row. The watermark lock is taken shared in the same statement, before the sequence number is drawn.
+ */
+const insertActionCte = `action AS (
+  INSERT INTO record_actions (${actionFields.map((f) => actionColumns[f]).join(', ')})
+  SELECT ${list(1, actionFields.length)} FROM (SELECT pg_advisory_xact_lock_shared(${logWatermarkLock})) AS l
+  RETURNING seq)`;
+
+const recordParamsFrom = actionFields.length + 1;
+
+const insertRecordSql = `WITH record AS (
+     INSERT INTO records (${recordFields.map((f) => recordColumns[f]).join(', ')})
+     VALUES (${list(recordParamsFrom, recordFields.length)})),
+   ${insertActionCte}
+   SELECT seq FROM action`;
+
+/** The columns an append rewrites ($11…, then the id): all but those fixed at creation. */
+const updatedFields = recordFields.filter((f) => f !== 'id' && f !== 'type' && f !== 'createdAt');
+
+const updateRecordSql = `WITH ${insertActionCte},
+   record AS (
+     UPDATE records SET ${updatedFields.map((f, i) => `${recordColumns[f]} = $${recordParamsFrom + i}`).join(', ')}
+     WHERE id = $${recordParamsFrom + updatedFields.length})
+   SELECT seq FROM action`;
+
+function updateParams(r: StoredRecord): unknown[] {
+  return [...updatedFields.map((f) => (f === 'data' ? canonicalJson(r.data) : r[f])), r.id];
+}
+
+function withoutHead<S extends Json>(stored: StoredRecord<S>): RecordRow<S> {
+  const { headHash: _, ...record } = stored;
+  return record;
 }
 
 function requestHashOf(
@@ -249,37 +241,12 @@ export async function createRecord<S extends Json>(
   });
   if (first) return replay<S>(tx, first);
   assertAllowed(definition, noRecord, input.type);
+  checkPayload(definition, input.type, input.payload);
   const facts = newAction(id, 1, genesisHash, input, at);
   const state = definition.reduce(undefined, facts);
-  const record: RecordRow<S> = {
-    id,
-    type: definition.type,
-    status: definition.status(state),
-    version: 1,
-    ...projectKeys(definition.keys(state)),
-    data: state,
-    createdAt: at,
-    updatedAt: at,
-  };
-  const { rows } = await tx.query<{ seq: number }>(
-    `WITH record AS (
-       INSERT INTO records (id, type, status, version, jurisdiction, office_id, ref, number, subject_id, data, head_hash, created_at, updated_at)
-       VALUES ($1, $11, $12, 1, $13, $14, $15, $16, $17, $18, $10, $6, $6)),
-     ${insertActionCte}
-     SELECT seq FROM action`,
-    [
-      ...actionParams(facts),
-      record.type,
-      record.status,
-      record.jurisdiction,
-      record.officeId,
-      record.ref,
-      record.number,
-      record.subjectId,
-      JSON.stringify(state),
-    ],
-  );
-  return { record, action: { ...facts, seq: rows[0]!.seq }, replayed: false };
+  const stored = projectRecord(definition, state, { id, version: 1, headHash: facts.hash, createdAt: at, updatedAt: at });
+  const { rows } = await tx.query<{ seq: number }>(insertRecordSql, [...actionParams(facts), ...recordParams(stored)]);
+  return { record: withoutHead(stored), action: { ...facts, seq: rows[0]!.seq }, replayed: false };
 }
 
 /**
@@ -296,8 +263,8 @@ export async function appendAction<S extends Json>(
 ): Promise<WriteResult<S>> {
   // The row lock comes first: a concurrent retry of the same submission touches the same record,
   // so it waits here and then finds the key claimed.
-  const { rows } = await tx.query<RecordRow<S> & { headHash: string }>(
-    `SELECT ${recordColumns}, head_hash AS "headHash" FROM records WHERE id = $1 AND type = $2 FOR UPDATE`,
+  const { rows } = await tx.query<StoredRecord<S>>(
+    `SELECT ${storedRecordSelect} FROM records WHERE id = $1 AND type = $2 FOR UPDATE`,
     [recordId, definition.type],
   );
   const current = rows[0];
@@ -316,36 +283,19 @@ export async function appendAction<S extends Json>(
     });
   }
   assertAllowed(definition, current.status, input.type);
+  checkPayload(definition, input.type, input.payload);
   const at = options.clock.now();
   const facts = newAction(recordId, current.version + 1, current.headHash, input, at);
-  const { headHash: _, ...before } = current;
   const state = definition.reduce(current.data, facts);
-  const record: RecordRow<S> = {
-    ...before,
-    status: definition.status(state),
+  const stored = projectRecord(definition, state, {
+    id: recordId,
     version: current.version + 1,
-    ...projectKeys(definition.keys(state)),
-    data: state,
+    headHash: facts.hash,
+    createdAt: current.createdAt,
     updatedAt: at,
-  };
-  const written = await tx.query<{ seq: number }>(
-    `WITH ${insertActionCte},
-     record AS (
-       UPDATE records SET status = $11, version = $2, jurisdiction = $12, office_id = $13, ref = $14, number = $15,
-         subject_id = $16, data = $17, head_hash = $10, updated_at = $6 WHERE id = $1)
-     SELECT seq FROM action`,
-    [
-      ...actionParams(facts),
-      record.status,
-      record.jurisdiction,
-      record.officeId,
-      record.ref,
-      record.number,
-      record.subjectId,
-      JSON.stringify(state),
-    ],
-  );
-  return { record, action: { ...facts, seq: written.rows[0]!.seq }, replayed: false };
+  });
+  const written = await tx.query<{ seq: number }>(updateRecordSql, [...actionParams(facts), ...updateParams(stored)]);
+  return { record: withoutHead(stored), action: { ...facts, seq: written.rows[0]!.seq }, replayed: false };
 }
 
 /** One record and its whole history, for createRecordsInBulk. */
@@ -356,9 +306,17 @@ export interface BulkRecord {
 
 /**
  * Writes many records, each with its full history, by COPY in the caller's transaction: the bulk
- * path for importing registers. Each history is checked against the transition table, hash-chained
- * and folded exactly as createRecord and appendAction would, so verify-log cannot tell the two
- * apart. No idempotency keys: the caller makes reruns safe (an import skips references it has).
+ * path for importing registers. Each history is checked against the transition table and the
+ * payload schemas, hash-chained and folded exactly as createRecord and appendAction would, so
+ * verify-log cannot tell the two apart. No idempotency keys: the caller makes reruns safe (an
+ * import skips references it has).
+ *
+ * The batch is sealed into a checkpoint before it commits, so an imported history is never left
+ * unsealed (where a forger who rewrites a record and its hashes consistently would go unseen)
+ * waiting for a server's timer. Sealing here rather than in each caller means no bulk writer can
+ * forget it. The watermark lock is taken exclusively from the start: it waits for the writers in
+ * flight, then holds new actions off for the moment this batch takes, so the sealed range is
+ * exactly what has committed plus this batch, and two bulk writers cannot deadlock upgrading it.
  */
 export async function createRecordsInBulk<S extends Json>(tx: Tx, definition: RecordDefinition<S>, items: readonly BulkRecord[], clock: Clock): Promise<RecordRow<S>[]> {
   if (items.length === 0) return [];
@@ -372,28 +330,20 @@ export async function createRecordsInBulk<S extends Json>(tx: Tx, definition: Re
     let prevHash = genesisHash;
     item.actions.forEach((input, i) => {
       assertAllowed(definition, status, input.type);
+      checkPayload(definition, input.type, input.payload);
       const facts = newAction(item.recordId, i + 1, prevHash, input, at);
       state = definition.reduce(state, facts);
       status = definition.status(state);
       prevHash = facts.hash;
       actionRows.push(actionParams(facts));
     });
-    const record: RecordRow<S> = {
-      id: item.recordId,
-      type: definition.type,
-      status,
-      version: item.actions.length,
-      ...projectKeys(definition.keys(state!)),
-      data: state!,
-      createdAt: at,
-      updatedAt: at,
-    };
-    records.push(record);
-    recordRows.push([record.id, record.type, record.status, record.version, record.jurisdiction, record.officeId, record.ref, record.number, record.subjectId, JSON.stringify(state), prevHash, at, at]);
+    const stored = projectRecord(definition, state!, { id: item.recordId, version: item.actions.length, headHash: prevHash, createdAt: at, updatedAt: at });
+    records.push(withoutHead(stored));
+    recordRows.push(recordParams(stored));
   }
-  // Sealing must not pass these sequence numbers while they are uncommitted (see checkpoint.ts).
-  await tx.query(`SELECT pg_advisory_xact_lock_shared(${logWatermarkLock})`);
-  await tx.copyFrom('records', ['id', 'type', 'status', 'version', 'jurisdiction', 'office_id', 'ref', 'number', 'subject_id', 'data', 'head_hash', 'created_at', 'updated_at'], recordRows);
-  await tx.copyFrom('record_actions', ['record_id', 'record_seq', 'type', 'actor', 'office_id', 'at', 'reason', 'payload', 'prev_hash', 'hash'], actionRows);
+  await tx.query(`SELECT pg_advisory_xact_lock(${logWatermarkLock})`);
+  await tx.copyFrom('records', recordFields.map((f) => recordColumns[f]), recordRows);
+  await tx.copyFrom('record_actions', actionFields.map((f) => actionColumns[f]), actionRows);
+  await sealCheckpointsWithin(tx, clock);
   return records;
 }

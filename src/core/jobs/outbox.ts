@@ -95,6 +95,24 @@ export async function failJob(db: Queryable, job: Job, error: unknown, now: Date
   return dead ? 'dead' : 'retry';
 }
 
+/**
+ * Deletes jobs that finished successfully before `before` (the retention period's start), in
+ * batches so no statement holds many rows at once. Dead jobs stay until someone retries them: they
+ * are a fault to look at. A job's dedupe key is forgotten with it, so a key guards against
+ * duplicates for the retention period. Returns how many were deleted.
+ */
+export async function pruneFinishedJobs(db: Queryable, before: Date, batch = 5_000): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const { rowCount } = await db.query(
+      `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE status = 'done' AND finished_at < $1 LIMIT $2)`,
+      [before, batch],
+    );
+    deleted += rowCount;
+    if (rowCount < batch) return deleted;
+  }
+}
+
 /** Puts a dead job back in the queue (after its cause was fixed). */
 export async function retryDead(db: Queryable, id: number, now: Date): Promise<void> {
   const { rowCount } = await db.query(
