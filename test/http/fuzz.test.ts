@@ -164,7 +164,7 @@ let userId: string;
 let recordId: string;
 let operations: Operation[];
 const ctx = () => ({ clock: t.clock, clientAddress: null, requestId: null });
-const counted = ['records', 'record_actions', 'documents', 'jobs', 'users', 'api_clients', 'iins', 'idempotency_keys'];
+const counted = ['records', 'record_actions', 'documents', 'events', 'jobs', 'users', 'api_clients', 'iins', 'idempotency_keys'];
 
 async function counts(): Promise<string> {
   const parts = counted.map((table) => `(SELECT count(*) FROM ${table})::text`);
