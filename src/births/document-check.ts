@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, type PDFObject } from 'pdf-lib';
 import { PNG } from 'pngjs';
@@ -50,8 +51,56 @@ function hasActiveContent(pdf: PDFDocument): boolean {
   return false;
 }
 
+/** Names that must not appear anywhere in a PDF's bytes: scripts, launches and XFA forms (which carry scripts). */
+const activeRawNames = new Set(['JS', 'JavaScript', 'Launch', 'XFA']);
+
+/** Every name token of raw PDF text, its #xx escapes decoded as a reader decodes them. */
+function pdfNames(text: string): { name: string; end: number }[] {
+  return [...text.matchAll(/\/([^\s\0/<>[\]()%{}]*)/g)].map((m) => ({ name: m[1]!.replace(/#([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), end: m.index + m[0].length }));
+}
+
+/** Object streams together may not inflate to more than this: a few hundred bytes can otherwise claim gigabytes. */
+const maxObjectStreamBytes = 32 * 1_048_576;
+
+/**
+ * What a reader could find that the parsed document does not show: a reader follows the
+ * cross-reference table, so an object defined twice, hidden inside another stream's data or
+ * appended after %%EOF can be the one it runs. So the raw bytes, and every object stream inflated
+ * (within a budget, before the parser inflates anything), may not name a script, launch or XFA.
+ * An object stream with another encoding or an indirect filter cannot be checked and is refused.
+ */
+function rawActiveContent(content: Buffer): string | undefined {
+  const text = content.toString('latin1');
+  const names = pdfNames(text);
+  if (names.some((n) => activeRawNames.has(n.name))) return 'the PDF contains JavaScript, a launch action or an XFA form';
+  let inflated = 0;
+  for (const { name, end } of names) {
+    if (name !== 'ObjStm') continue;
+    const start = text.lastIndexOf(' obj', end);
+    const stream = /stream\r?\n/g;
+    stream.lastIndex = end;
+    const found = stream.exec(text);
+    if (start < 0 || !found) continue;
+    const dict = text.slice(start, found.index);
+    const filter = /\/Filter\s*(\/[^\s/<>[\]]*|\[[^\]]*\])?/.exec(dict);
+    const filters = filter ? pdfNames(filter[1] ?? '').map((n) => n.name) : [];
+    if (filter && (filters.length !== 1 || !['FlateDecode', 'Fl'].includes(filters[0]!))) return 'the PDF has an object stream that cannot be checked';
+    let data: Buffer;
+    try {
+      data = filter ? zlib.inflateSync(content.subarray(found.index + found[0].length), { maxOutputLength: maxObjectStreamBytes - inflated, finishFlush: zlib.constants.Z_SYNC_FLUSH }) : Buffer.alloc(0);
+    } catch (error) {
+      return error instanceof RangeError ? 'the PDF expands to too much data' : 'the PDF cannot be read';
+    }
+    inflated += data.length;
+    if (pdfNames(data.toString('latin1')).some((n) => activeRawNames.has(n.name))) return 'the PDF contains JavaScript, a launch action or an XFA form';
+  }
+  return undefined;
+}
+
 async function checkPdf(content: Buffer): Promise<void> {
   if (!content.subarray(0, 5).equals(Buffer.from('%PDF-'))) throw refused('the file is not a PDF');
+  const raw = rawActiveContent(content);
+  if (raw) throw refused(raw, 'print it to a new PDF, or scan the paper document');
   let pdf: PDFDocument;
   let pages: number;
   try {
