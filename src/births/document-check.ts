@@ -14,6 +14,8 @@ export type DocumentMediaType = (typeof documentMediaTypes)[number];
 
 /** A scan larger than this many megapixels is refused before it is decoded. */
 const maxMegapixels = 50;
+/** An image whose decoded rows would take more than this is refused before it is decoded. */
+const maxDecodedBytes = 64 * 1_048_576;
 
 function refused(message: string, hint = 'scan or export the document again as PDF, JPEG or PNG'): AppError {
   return new AppError('validation_failed', message, { field: 'body', hint });
@@ -123,7 +125,13 @@ function checkPng(content: Buffer): void {
   while (at + 12 <= content.length) {
     const length = content.readUInt32BE(at);
     const type = content.toString('latin1', at + 4, at + 8);
-    if (type === 'IHDR' && length >= 8 && content.readUInt32BE(at + 8) * content.readUInt32BE(at + 12) > maxMegapixels * 1e6) throw refused(`the image is larger than ${maxMegapixels} megapixels`);
+    if (type === 'IHDR' && length >= 13) {
+      const [width, height, depth, colour] = [content.readUInt32BE(at + 8), content.readUInt32BE(at + 12), content[at + 16]!, content[at + 17]!];
+      if (width * height > maxMegapixels * 1e6) throw refused(`the image is larger than ${maxMegapixels} megapixels`);
+      // The decoder holds the inflated rows and the pixels several times over: a 400 KB PNG can claim 400 MB of rows.
+      const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[colour] ?? 4;
+      if (height * (1 + Math.ceil((width * channels * depth) / 8)) > maxDecodedBytes) throw refused(`the image would take more than ${maxDecodedBytes / 1_048_576} MiB to decode`, 'scan it again at 300 dpi, or as a JPEG');
+    }
     at += 12 + length;
     if (type === 'IEND') {
       end = at;
@@ -163,8 +171,23 @@ function jpegEnd(content: Buffer): number {
   return -1;
 }
 
+/** The size the first frame header (SOFn) declares. */
+function jpegSize(content: Buffer): { width: number; height: number } | undefined {
+  let at = 2;
+  while (at + 9 < content.length && content[at] === 0xff) {
+    const marker = content[at + 1]!;
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) return { height: content.readUInt16BE(at + 5), width: content.readUInt16BE(at + 7) };
+    if (marker === 0xda || marker === 0xd9) return undefined;
+    at += 2 + content.readUInt16BE(at + 2);
+  }
+  return undefined;
+}
+
 function checkJpeg(content: Buffer): void {
   if (!(content[0] === 0xff && content[1] === 0xd8 && content[2] === 0xff)) throw refused('the file is not a JPEG');
+  // Every 8×8 block costs at least one bit of scan data: a file claiming more pixels is a decompression bomb, refused before decoding.
+  const size = jpegSize(content);
+  if (size && size.width * size.height > content.length * 512) throw refused('the JPEG claims more pixels than its data can hold');
   const end = jpegEnd(content);
   if (end < 0) throw refused('the JPEG is cut short or malformed');
   if (end !== content.length) throw refused('the JPEG has data after its end', 'export the image again');

@@ -1,9 +1,10 @@
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRoles } from '../../src/access/roles.ts';
+import { checkDocument } from '../../src/births/document-check.ts';
 import { createSession } from '../../src/access/sessions.ts';
 import { createUser } from '../../src/access/users.ts';
 import { verifyLog } from '../../src/core/action-log/verify.ts';
@@ -29,6 +30,7 @@ const png = () => {
   return PNG.sync.write(image);
 };
 const jpg = () => Buffer.from(jpeg.encode({ width: 4, height: 4, data: Buffer.alloc(64, 200) }, 80).data);
+const jpg16 = () => Buffer.from(jpeg.encode({ width: 16, height: 16, data: Buffer.alloc(16 * 16 * 4, 200) }, 50).data);
 const html = Buffer.from('<html><script>alert(document.cookie)</script></html>');
 
 beforeAll(async () => {
@@ -167,6 +169,43 @@ describe('supporting documents', () => {
     }
     const plain = handmade([[1, '<< /Type /Catalog /Pages 2 0 R >>'], ...pages]);
     expect((await upload('astana', id, 'medical_birth_certificate', plain)).statusCode).toBe(201);
+  });
+
+  it('refuses a small image claiming a huge size before decoding it', async () => {
+    const declared = await t.app.inject({ method: 'POST', url: '/api/v1/births', headers: headers.astana, payload: facilityDeclaration() });
+    const id = declared.json().id as string;
+    // A 16×16 JPEG whose frame header says 7000×7000 (619 bytes took 1 GB to refuse), and a PNG of
+    // 7000×7000 16-bit RGBA rows of zeros (370 KB, 1.5 GB and 6 s to decode).
+    const jpegBomb = jpg16();
+    for (let at = 2; at < jpegBomb.length; at += 2 + jpegBomb.readUInt16BE(at + 2)) {
+      if (jpegBomb[at + 1] === 0xc0) {
+        jpegBomb.writeUInt16BE(7000, at + 5);
+        jpegBomb.writeUInt16BE(7000, at + 7);
+        break;
+      }
+    }
+    const chunk = (type: string, data: Buffer) => {
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(data.length);
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), data])));
+      return Buffer.concat([length, Buffer.from(type), data, crc]);
+    };
+    const header = Buffer.alloc(13);
+    header.writeUInt32BE(7000, 0);
+    header.writeUInt32BE(7000, 4);
+    header[8] = 16;
+    header[9] = 6;
+    const pngBomb = Buffer.concat([png().subarray(0, 8), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.alloc(7000 * (1 + 7000 * 8)))), chunk('IEND', Buffer.alloc(0))]);
+    let before = process.memoryUsage().rss;
+    const res = await upload('astana', id, 'medical_birth_certificate', jpegBomb, 'image/jpeg');
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().field).toBe('body');
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1_048_576);
+    // The PNG is over this server's upload limit: its check is the one every upload goes through.
+    before = process.memoryUsage().rss;
+    await expect(checkDocument('medical_birth_certificate', 'image/png', pngBomb, ['medical_birth_certificate'])).rejects.toMatchObject({ details: { field: 'body' } });
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1_048_576);
   });
 
   it('answers a retried upload with the same Idempotency-Key with the first document, storing nothing', async () => {
