@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, type PDFObject } from 'pdf-lib';
 import { PNG } from 'pngjs';
@@ -13,6 +14,8 @@ export type DocumentMediaType = (typeof documentMediaTypes)[number];
 
 /** A scan larger than this many megapixels is refused before it is decoded. */
 const maxMegapixels = 50;
+/** An image whose decoded rows would take more than this is refused before it is decoded. */
+const maxDecodedBytes = 64 * 1_048_576;
 
 function refused(message: string, hint = 'scan or export the document again as PDF, JPEG or PNG'): AppError {
   return new AppError('validation_failed', message, { field: 'body', hint });
@@ -50,8 +53,56 @@ function hasActiveContent(pdf: PDFDocument): boolean {
   return false;
 }
 
+/** Names that must not appear anywhere in a PDF's bytes: scripts, launches and XFA forms (which carry scripts). */
+const activeRawNames = new Set(['JS', 'JavaScript', 'Launch', 'XFA']);
+
+/** Every name token of raw PDF text, its #xx escapes decoded as a reader decodes them. */
+function pdfNames(text: string): { name: string; end: number }[] {
+  return [...text.matchAll(/\/([^\s\0/<>[\]()%{}]*)/g)].map((m) => ({ name: m[1]!.replace(/#([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), end: m.index + m[0].length }));
+}
+
+/** Object streams together may not inflate to more than this: a few hundred bytes can otherwise claim gigabytes. */
+const maxObjectStreamBytes = 32 * 1_048_576;
+
+/**
+ * What a reader could find that the parsed document does not show: a reader follows the
+ * cross-reference table, so an object defined twice, hidden inside another stream's data or
+ * appended after %%EOF can be the one it runs. So the raw bytes, and every object stream inflated
+ * (within a budget, before the parser inflates anything), may not name a script, launch or XFA.
+ * An object stream with another encoding or an indirect filter cannot be checked and is refused.
+ */
+function rawActiveContent(content: Buffer): string | undefined {
+  const text = content.toString('latin1');
+  const names = pdfNames(text);
+  if (names.some((n) => activeRawNames.has(n.name))) return 'the PDF contains JavaScript, a launch action or an XFA form';
+  let inflated = 0;
+  for (const { name, end } of names) {
+    if (name !== 'ObjStm') continue;
+    const start = text.lastIndexOf(' obj', end);
+    const stream = /stream\r?\n/g;
+    stream.lastIndex = end;
+    const found = stream.exec(text);
+    if (start < 0 || !found) continue;
+    const dict = text.slice(start, found.index);
+    const filter = /\/Filter\s*(\/[^\s/<>[\]]*|\[[^\]]*\])?/.exec(dict);
+    const filters = filter ? pdfNames(filter[1] ?? '').map((n) => n.name) : [];
+    if (filter && (filters.length !== 1 || !['FlateDecode', 'Fl'].includes(filters[0]!))) return 'the PDF has an object stream that cannot be checked';
+    let data: Buffer;
+    try {
+      data = filter ? zlib.inflateSync(content.subarray(found.index + found[0].length), { maxOutputLength: maxObjectStreamBytes - inflated, finishFlush: zlib.constants.Z_SYNC_FLUSH }) : Buffer.alloc(0);
+    } catch (error) {
+      return error instanceof RangeError ? 'the PDF expands to too much data' : 'the PDF cannot be read';
+    }
+    inflated += data.length;
+    if (pdfNames(data.toString('latin1')).some((n) => activeRawNames.has(n.name))) return 'the PDF contains JavaScript, a launch action or an XFA form';
+  }
+  return undefined;
+}
+
 async function checkPdf(content: Buffer): Promise<void> {
   if (!content.subarray(0, 5).equals(Buffer.from('%PDF-'))) throw refused('the file is not a PDF');
+  const raw = rawActiveContent(content);
+  if (raw) throw refused(raw, 'print it to a new PDF, or scan the paper document');
   let pdf: PDFDocument;
   let pages: number;
   try {
@@ -74,7 +125,13 @@ function checkPng(content: Buffer): void {
   while (at + 12 <= content.length) {
     const length = content.readUInt32BE(at);
     const type = content.toString('latin1', at + 4, at + 8);
-    if (type === 'IHDR' && length >= 8 && content.readUInt32BE(at + 8) * content.readUInt32BE(at + 12) > maxMegapixels * 1e6) throw refused(`the image is larger than ${maxMegapixels} megapixels`);
+    if (type === 'IHDR' && length >= 13) {
+      const [width, height, depth, colour] = [content.readUInt32BE(at + 8), content.readUInt32BE(at + 12), content[at + 16]!, content[at + 17]!];
+      if (width * height > maxMegapixels * 1e6) throw refused(`the image is larger than ${maxMegapixels} megapixels`);
+      // The decoder holds the inflated rows and the pixels several times over: a 400 KB PNG can claim 400 MB of rows.
+      const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[colour] ?? 4;
+      if (height * (1 + Math.ceil((width * channels * depth) / 8)) > maxDecodedBytes) throw refused(`the image would take more than ${maxDecodedBytes / 1_048_576} MiB to decode`, 'scan it again at 300 dpi, or as a JPEG');
+    }
     at += 12 + length;
     if (type === 'IEND') {
       end = at;
@@ -114,8 +171,23 @@ function jpegEnd(content: Buffer): number {
   return -1;
 }
 
+/** The size the first frame header (SOFn) declares. */
+function jpegSize(content: Buffer): { width: number; height: number } | undefined {
+  let at = 2;
+  while (at + 9 < content.length && content[at] === 0xff) {
+    const marker = content[at + 1]!;
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) return { height: content.readUInt16BE(at + 5), width: content.readUInt16BE(at + 7) };
+    if (marker === 0xda || marker === 0xd9) return undefined;
+    at += 2 + content.readUInt16BE(at + 2);
+  }
+  return undefined;
+}
+
 function checkJpeg(content: Buffer): void {
   if (!(content[0] === 0xff && content[1] === 0xd8 && content[2] === 0xff)) throw refused('the file is not a JPEG');
+  // Every 8×8 block costs at least one bit of scan data: a file claiming more pixels is a decompression bomb, refused before decoding.
+  const size = jpegSize(content);
+  if (size && size.width * size.height > content.length * 512) throw refused('the JPEG claims more pixels than its data can hold');
   const end = jpegEnd(content);
   if (end < 0) throw refused('the JPEG is cut short or malformed');
   if (end !== content.length) throw refused('the JPEG has data after its end', 'export the image again');

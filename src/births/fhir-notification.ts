@@ -21,6 +21,8 @@ interface Entry {
 const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+/** At most `max` UTF-16 units, never cutting a surrogate pair in two (half a pair is not text). */
+const cut = (value: string, max: number): string => (value.length <= max ? value : value.slice(0, /[\uD800-\uDBFF]/.test(value[max - 1]!) ? max - 1 : max));
 
 function malformed(field: string, message: string): AppError {
   return new AppError('validation_failed', message, { field, hint: 'correct the element at this path of the FHIR Bundle and send it again' });
@@ -186,17 +188,17 @@ function motherFacts(mother: Entry | undefined, task: Entry | undefined): Pick<N
   const contact: NonNullable<Notification['contact']> = {};
   for (const x of list(task?.resource.extension)) {
     if (!isObj(x) || typeof x.url !== 'string') continue;
-    if (x.url.endsWith('contact-person-phone-number') && str(x.valueString)) contact.phone = str(x.valueString)!.slice(0, 30);
-    if (x.url.endsWith('contact-person-email') && str(x.valueString)) contact.email = str(x.valueString)!.slice(0, 200);
+    if (x.url.endsWith('contact-person-phone-number') && str(x.valueString)) contact.phone = cut(str(x.valueString)!, 30);
+    if (x.url.endsWith('contact-person-email') && str(x.valueString)) contact.email = cut(str(x.valueString)!, 200);
   }
   if (!mother) return Object.keys(contact).length ? { contact } : {};
   const r = mother.resource;
   const m: NonNullable<Notification['mother']> = {};
   const name = list(r.name).find((n): n is Obj => isObj(n) && n.use !== 'maiden') ?? list(r.name).find(isObj);
   if (name) {
-    if (str(name.family)) m.surname = str(name.family)!.slice(0, 100);
+    if (str(name.family)) m.surname = cut(str(name.family)!, 100);
     const given = list(name.given).map(str).filter(Boolean) as string[];
-    if (given[0]) m.givenName = given[0].slice(0, 100);
+    if (given[0]) m.givenName = cut(given[0], 100);
   }
   if (typeof r.birthDate === 'string') {
     const match = datePattern.exec(r.birthDate);
@@ -210,16 +212,16 @@ function motherFacts(mother: Entry | undefined, task: Entry | undefined): Pick<N
     if (!value) continue;
     // A 12-digit national number is an IIN and is checked as one; other documents are kept as documents.
     if (/^\d{12}$/.test(value) && /NATIONAL_ID|IIN|NNxx|NI\b/i.test(type)) m.iin = value;
-    else if (/PASSPORT|PPN/i.test(type)) m.document = { type: 'passport', number: value.slice(0, 40) };
-    else if (/NATIONAL_ID|NI\b/i.test(type)) m.document = { type: 'national_id', number: value.slice(0, 40) };
+    else if (/PASSPORT|PPN/i.test(type)) m.document = { type: 'passport', number: cut(value, 40) };
+    else if (/NATIONAL_ID|NI\b/i.test(type)) m.document = { type: 'national_id', number: cut(value, 40) };
   }
   const nationality = extension(r, 'patient-nationality');
   const country = list(nationality?.extension).flatMap((x) => (isObj(x) && x.url === 'code' ? codes(x.valueCodeableConcept) : []))[0];
   if (country && /^[A-Z]{2}$/.test(country)) m.citizenship = country;
   for (const t of list(r.telecom)) {
     if (!isObj(t)) continue;
-    if (t.system === 'phone' && str(t.value) && !contact.phone) contact.phone = str(t.value)!.slice(0, 30);
-    if (t.system === 'email' && str(t.value) && !contact.email) contact.email = str(t.value)!.slice(0, 200);
+    if (t.system === 'phone' && str(t.value) && !contact.phone) contact.phone = cut(str(t.value)!, 30);
+    if (t.system === 'email' && str(t.value) && !contact.email) contact.email = cut(str(t.value)!, 200);
   }
   return { ...(Object.keys(m).length && { mother: m }), ...(Object.keys(contact).length && { contact }) };
 }
@@ -265,9 +267,9 @@ function mapBundle(bundle: unknown, options: { facilityId?: string }): Notificat
   const certificate = composition && isObj(composition.resource.identifier) ? str(composition.resource.identifier.value) : undefined;
   const { birthOrder, ...facts } = childFacts(child);
   return {
-    facilityId: facilityId.slice(0, 64),
+    facilityId: cut(facilityId, 64),
     child: { ...facts, birthOrder: birthOrder ?? 1, ...observations(entries, child, resolve) },
     ...motherFacts(findMother(entries, composition, resolve, child), task),
-    ...(certificate && { medicalCertificateNumber: certificate.slice(0, 60) }),
+    ...(certificate && { medicalCertificateNumber: cut(certificate, 60) }),
   };
 }

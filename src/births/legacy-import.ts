@@ -1,5 +1,6 @@
 import { Value } from 'typebox/value';
 import type { Json } from '../core/action-log/hashing.ts';
+import { canonicalJson } from '../core/action-log/hashing.ts';
 import { createRecordsInBulk } from '../core/action-log/record-store.ts';
 import { isIsoDate } from '../core/dates.ts';
 import type { Tx } from '../core/db/types.ts';
@@ -53,6 +54,10 @@ export const legacyColumns = [
   ['marital_status', 'optional', 'married | not_married | unknown (default)'],
   ['parentage', 'optional', 'marriage | joint_declaration | father_declaration | court_decision | not_established (default)'],
 ] as const;
+
+/** NUL or half a surrogate pair: text nobody typed, which the API refuses and the database cannot store. */
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
+const unstorableText = /[\u0000]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const knownColumns = new Set<string>(legacyColumns.map(([column]) => column));
 
@@ -114,6 +119,10 @@ export function parseLegacyRow(values: Record<string, string | undefined>, rules
     if (!allowed.includes(value as T)) fail(column, `${column} must be one of ${allowed.join(', ')}`);
     return value as T;
   };
+  // What the API refuses in any string (and the database cannot store): a NUL or half a surrogate pair.
+  for (const [column, value] of Object.entries(values)) {
+    if (value !== undefined && unstorableText.test(value)) fail(column, `${column} holds a NUL character or half a surrogate pair`);
+  }
   const ref = required('legacy_ref');
   if (ref.length > 120) fail('legacy_ref', 'legacy_ref is longer than 120 characters');
   const sexRaw = required('child_sex').toLowerCase();
@@ -327,7 +336,17 @@ async function writeBatch(deps: BirthDeps, batch: Accepted[], report: ImportRepo
   const numbers = batch.flatMap((b) => (b.birth.number ? [b.birth.number] : []));
   // Counted and reported only once the batch commits: a transaction retried on PostgreSQL runs again from the start.
   const outcome = await deps.db.transaction(async (tx) => {
-    const existingRefs = new Set((await tx.query<{ ref: string }>("SELECT ref FROM records WHERE type = 'birth' AND ref = ANY($1::text[])", [refs])).rows.map((r) => r.ref));
+    // A reference already held is skipped only when it was imported with the same facts (a resumed import); the
+    // same reference on another birth, in the register or earlier in this file, is a rejected row.
+    const existingRefs = new Map(
+      (
+        await tx.query<{ ref: string; declaration: Json }>(
+          `SELECT r.ref, a.payload->'declaration' AS declaration FROM records r JOIN record_actions a ON a.record_id = r.id AND a.record_seq = 1
+           WHERE r.type = 'birth' AND r.ref = ANY($1::text[])`,
+          [refs],
+        )
+      ).rows.map((r) => [r.ref, canonicalJson(r.declaration)]),
+    );
     const takenNumbers = new Set((await tx.query<{ number: string }>("SELECT number FROM records WHERE type = 'birth' AND number = ANY($1::text[])", [numbers])).rows.map((r) => r.number));
     const now = deps.clock.now();
     const accepted: (Accepted & { recordId: string })[] = [];
@@ -335,15 +354,17 @@ async function writeBatch(deps: BirthDeps, batch: Accepted[], report: ImportRepo
     let skipped = 0;
     for (const item of batch) {
       const { line, birth } = item;
-      if (existingRefs.has(birth.ref)) {
-        skipped++;
+      const held = existingRefs.get(birth.ref);
+      if (held !== undefined) {
+        if (held === canonicalJson(birth.declaration as unknown as Json)) skipped++;
+        else rejected.push({ line, field: 'legacy_ref', message: `legacy_ref ${birth.ref} is already in the register (or earlier in this file) for another birth` });
         continue;
       }
       if (birth.number && takenNumbers.has(birth.number)) {
         rejected.push({ line, field: 'act_number', message: `act number ${birth.number} is already in the register` });
         continue;
       }
-      existingRefs.add(birth.ref);
+      existingRefs.set(birth.ref, canonicalJson(birth.declaration as unknown as Json));
       if (birth.number) takenNumbers.add(birth.number);
       accepted.push({ ...item, recordId: uuidv7(now.getTime()) });
     }

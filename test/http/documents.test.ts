@@ -1,8 +1,10 @@
+import { crc32, deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRoles } from '../../src/access/roles.ts';
+import { checkDocument } from '../../src/births/document-check.ts';
 import { createSession } from '../../src/access/sessions.ts';
 import { createUser } from '../../src/access/users.ts';
 import { verifyLog } from '../../src/core/action-log/verify.ts';
@@ -28,6 +30,7 @@ const png = () => {
   return PNG.sync.write(image);
 };
 const jpg = () => Buffer.from(jpeg.encode({ width: 4, height: 4, data: Buffer.alloc(64, 200) }, 80).data);
+const jpg16 = () => Buffer.from(jpeg.encode({ width: 16, height: 16, data: Buffer.alloc(16 * 16 * 4, 200) }, 50).data);
 const html = Buffer.from('<html><script>alert(document.cookie)</script></html>');
 
 beforeAll(async () => {
@@ -123,6 +126,86 @@ describe('supporting documents', () => {
       const res = await upload('astana', id, 'medical_birth_certificate', body, mediaType);
       expect(res.statusCode, `${mediaType}: ${res.body}`).toBe(201);
     }
+  });
+
+  it('reads the bytes a reader reads: a script in an object defined twice, hidden in stream data or appended after %%EOF, an XFA form, an object stream bomb', async () => {
+    const declared = await t.app.inject({ method: 'POST', url: '/api/v1/births', headers: headers.astana, payload: facilityDeclaration() });
+    const id = declared.json().id as string;
+    /** A PDF written by hand: the objects in order, and a cross-reference table pointing where `at` says. */
+    const handmade = (objects: [number, string | Buffer][], at: Record<number, number> = {}) => {
+      const chunks: Buffer[] = [Buffer.from('%PDF-1.7\n')];
+      let length = chunks[0]!.length;
+      const offsets: Record<number, number> = {};
+      const seen: Record<number, number> = {};
+      for (const [n, body] of objects) {
+        seen[n] = (seen[n] ?? 0) + 1;
+        if (seen[n] === (at[n] ?? seen[n])) offsets[n] = length;
+        const chunk = Buffer.concat([Buffer.from(`${n} 0 obj\n`), typeof body === 'string' ? Buffer.from(body, 'latin1') : body, Buffer.from('\nendobj\n')]);
+        chunks.push(chunk);
+        length += chunk.length;
+      }
+      const size = Math.max(...Object.keys(offsets).map(Number)) + 1;
+      const rows = Array.from({ length: size - 1 }, (_, i) => `${String(offsets[i + 1] ?? 0).padStart(10, '0')} 00000 n \n`).join('');
+      chunks.push(Buffer.from(`xref\n0 ${size}\n0000000000 65535 f \n${rows}trailer\n<< /Size ${size} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`));
+      return Buffer.concat(chunks);
+    };
+    const pages: [number, string][] = [[2, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>'], [3, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>']];
+    const script = '<< /Type /Action /S /JavaScript /JS (app.alert\\(1\\)) >>';
+    const hidden = `9 0 obj\n${script}\nendobj\n`;
+    const zeros = deflateSync(Buffer.alloc(40 * 1_048_576));
+    const refused: [string, Buffer][] = [
+      // The reader follows the table to the first object 1 (with an OpenAction); a parser keeping the last sees none.
+      ['an object defined twice', handmade([[1, '<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>'], ...pages, [4, script], [4, '<< /S /GoTo /D [3 0 R /Fit] >>'], [1, '<< /Type /Catalog /Pages 2 0 R >>']], { 1: 1, 4: 1 })],
+      ['an object hidden in a stream’s data', handmade([[1, '<< /Type /Catalog /Pages 2 0 R /OpenAction 9 0 R >>'], ...pages, [5, `<< /Length ${hidden.length} >>\nstream\n${hidden}\nendstream`]])],
+      ['a script appended after %%EOF', Buffer.concat([pdf, Buffer.from(`\n${hidden}`)])],
+      ['an XFA form', await makePdf((doc) => doc.catalog.set(PDFName.of('AcroForm'), doc.context.obj({ Fields: [], XFA: doc.context.register(doc.context.flateStream('<xdp:xdp><script>app.alert(1)</script></xdp:xdp>')) })))],
+      ['an object stream inflating to 40 MiB', handmade([[1, '<< /Type /Catalog /Pages 2 0 R >>'], ...pages, [4, Buffer.concat([Buffer.from(`<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${zeros.length} >>\nstream\n`), zeros, Buffer.from('\nendstream')])]])],
+      ['an object stream deflated twice', handmade([[1, '<< /Type /Catalog /Pages 2 0 R >>'], ...pages, [4, Buffer.concat([Buffer.from('<< /Type /ObjStm /N 1 /First 4 /Filter [/FlateDecode /FlateDecode] /Length 20 >>\nstream\n'), deflateSync(deflateSync(Buffer.alloc(1000))), Buffer.from('\nendstream')])]])],
+    ];
+    for (const [name, body] of refused) {
+      const res = await upload('astana', id, 'medical_birth_certificate', body);
+      expect(res.statusCode, `${name}: ${res.body}`).toBe(400);
+      expect(res.json().field, name).toBe('body');
+    }
+    const plain = handmade([[1, '<< /Type /Catalog /Pages 2 0 R >>'], ...pages]);
+    expect((await upload('astana', id, 'medical_birth_certificate', plain)).statusCode).toBe(201);
+  });
+
+  it('refuses a small image claiming a huge size before decoding it', async () => {
+    const declared = await t.app.inject({ method: 'POST', url: '/api/v1/births', headers: headers.astana, payload: facilityDeclaration() });
+    const id = declared.json().id as string;
+    // A 16×16 JPEG whose frame header says 7000×7000 (619 bytes took 1 GB to refuse), and a PNG of
+    // 7000×7000 16-bit RGBA rows of zeros (370 KB, 1.5 GB and 6 s to decode).
+    const jpegBomb = jpg16();
+    for (let at = 2; at < jpegBomb.length; at += 2 + jpegBomb.readUInt16BE(at + 2)) {
+      if (jpegBomb[at + 1] === 0xc0) {
+        jpegBomb.writeUInt16BE(7000, at + 5);
+        jpegBomb.writeUInt16BE(7000, at + 7);
+        break;
+      }
+    }
+    const chunk = (type: string, data: Buffer) => {
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(data.length);
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), data])));
+      return Buffer.concat([length, Buffer.from(type), data, crc]);
+    };
+    const header = Buffer.alloc(13);
+    header.writeUInt32BE(7000, 0);
+    header.writeUInt32BE(7000, 4);
+    header[8] = 16;
+    header[9] = 6;
+    const pngBomb = Buffer.concat([png().subarray(0, 8), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.alloc(7000 * (1 + 7000 * 8)))), chunk('IEND', Buffer.alloc(0))]);
+    let before = process.memoryUsage().rss;
+    const res = await upload('astana', id, 'medical_birth_certificate', jpegBomb, 'image/jpeg');
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().field).toBe('body');
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1_048_576);
+    // The PNG is over this server's upload limit: its check is the one every upload goes through.
+    before = process.memoryUsage().rss;
+    await expect(checkDocument('medical_birth_certificate', 'image/png', pngBomb, ['medical_birth_certificate'])).rejects.toMatchObject({ details: { field: 'body' } });
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1_048_576);
   });
 
   it('answers a retried upload with the same Idempotency-Key with the first document, storing nothing', async () => {

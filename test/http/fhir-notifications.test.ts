@@ -168,6 +168,20 @@ describe('FHIR birth notifications, as published by OpenCRVS and HL7 BFDR', () =
     expect((await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM records WHERE type = 'birth'")).rows[0]!.n).toBe(before);
   });
 
+  it('shortens an over-long name from a Bundle without cutting a character in two', async () => {
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'document',
+      entry: [
+        { fullUrl: 'urn:uuid:c', resource: { resourceType: 'Patient', id: 'c', meta: { profile: ['child'] }, birthDate: '2026-02-28', gender: 'female' } },
+        { fullUrl: 'urn:uuid:m', resource: { resourceType: 'Patient', id: 'm', meta: { profile: ['mother'] }, gender: 'female', name: [{ family: `${'a'.repeat(99)}😀😀`, given: ['Динара'] }] } },
+      ],
+    };
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/births/notifications', headers: hospital, payload: JSON.stringify(bundle) });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().data.notification.mother.surname).toBe('a'.repeat(99));
+  });
+
   it('caps the entries of a Bundle, naming the field, before mapping anything', async () => {
     const quinn = JSON.parse(interop('hl7-bfdr/BirthRecordBabyGQuinn.json'));
     const filler = { resource: { resourceType: 'Observation', code: { coding: [{ code: '8339-4' }] }, subject: { reference: 'Patient/nobody' }, valueQuantity: { value: 3000, code: 'g' } } };

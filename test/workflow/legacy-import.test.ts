@@ -118,6 +118,31 @@ describe('legacy register import', () => {
     expect(rows).toEqual([]);
   });
 
+  it('rejects a row with a NUL or half a surrogate pair, naming its column, and loads the rest of the batch', async () => {
+    const report = await run([
+      { ...base, legacy_ref: 'U-1', act_number: 'U-1', child_given_name: 'Ар\u0000ман' },
+      { ...base, legacy_ref: 'U-2', act_number: 'U-2', mother_surname: 'Ахмет\ud800ова' },
+      { ...base, legacy_ref: 'U-3', act_number: 'U-3' },
+    ]);
+    expect(report.imported).toBe(1);
+    expect(report.rejected.map((r) => [r.line, r.field])).toEqual([
+      [2, 'child_given_name'],
+      [3, 'mother_surname'],
+    ]);
+  });
+
+  it('rejects a legacy_ref used for another birth earlier in the file or in the register; skips only the same birth again', async () => {
+    const first = { ...base, legacy_ref: 'R-1', act_number: 'R-1' };
+    const other = { ...base, legacy_ref: 'R-1', act_number: 'R-2', child_given_name: 'Дана', child_sex: 'F' };
+    const inOneBatch = await run([first, other]);
+    expect(inOneBatch.imported).toBe(1);
+    expect(inOneBatch.rejected.map((r) => [r.line, r.field])).toEqual([[3, 'legacy_ref']]);
+    const later = await run([{ ...other, act_number: 'R-3' }, first]);
+    expect(later).toMatchObject({ imported: 0, skipped: 1 });
+    expect(later.rejected.map((r) => [r.line, r.field])).toEqual([[2, 'legacy_ref']]);
+    expect((await record('R-1'))!.number).toBe('R-1');
+  });
+
   it('accepts registers without act number, office or registration date, by the documented defaults', async () => {
     const bare = { ...base, act_number: '', office_id: '', registered_on: '' };
     const report = await run([
