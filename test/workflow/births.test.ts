@@ -244,6 +244,11 @@ describe('birth registration over the API', () => {
       [{ ...facilityBirth, mother: { ...facilityBirth.mother, age: 'nine' } }, 'body.mother.age'],
       [{ ...facilityBirth, child: { ...facilityBirth.child, plurality: 1, birthOrder: 2 } }, 'child.birthOrder'],
       [{ ...facilityBirth, child: { ...facilityBirth.child, placeOfBirth: { type: 'other', kato: '719999999' } } }, 'child.placeOfBirth.kato'],
+      // Text a person could not have written on a form: a right-to-left override, a bell, a line break, blanks.
+      [{ ...facilityBirth, child: { ...facilityBirth.child, givenName: 'Ай\u202Eгерім' } }, 'body.child.givenName'],
+      [{ ...facilityBirth, child: { ...facilityBirth.child, surname: 'a\u0007' } }, 'body.child.surname'],
+      [{ ...facilityBirth, mother: { ...facilityBirth.mother, surname: 'Ахмет\nова' } }, 'body.mother.surname'],
+      [{ ...facilityBirth, mother: { ...facilityBirth.mother, givenName: '   ' } }, 'body.mother.givenName'],
     ];
     const before = await t.db.query("SELECT count(*)::int AS n FROM records WHERE type = 'birth'");
     for (const [declaration, field] of cases) {
