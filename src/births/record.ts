@@ -20,6 +20,8 @@ const MissingDocuments = Type.Array(Type.Array(DocumentType, { maxItems: 20 }), 
 const TimelinessSchema = Type.Union([Type.Literal('current'), Type.Literal('late'), Type.Literal('delayed')]);
 /** Parent facts kept as sent but unverified (an IIN that does not check, an implausible age). */
 const UnverifiedFacts = Type.Array(UnverifiedFact, { maxItems: 20 });
+/** The fields of unverified facts a registrar confirmed. */
+const Confirmed = Type.Array(Type.String({ minLength: 1, maxLength: 60 }), { maxItems: 20 });
 
 export const CitizenshipAtBirth = Type.Object({
   result: Type.Union([Type.Literal('citizen'), Type.Literal('not_citizen'), Type.Literal('undetermined')]),
@@ -100,13 +102,13 @@ export const birthPayloads = {
   ATTACH_DOCUMENT: Type.Object({ type: Type.Literal('ATTACH_DOCUMENT'), document: AttachedDocument, missingDocuments: MissingDocuments }),
   VALIDATE: bare('VALIDATE'),
   REQUEST_UPDATE: bare('REQUEST_UPDATE'),
-  REGISTER: Type.Object({ type: Type.Literal('REGISTER'), registration: Registration, confirmed: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 60 }), { maxItems: 20 })) }),
+  REGISTER: Type.Object({ type: Type.Literal('REGISTER'), registration: Registration, confirmed: Type.Optional(Confirmed) }),
   ARCHIVE: bare('ARCHIVE'),
   /** userId: the actor id of whoever takes the record ("user:<id>"). */
   ASSIGN: Type.Object({ type: Type.Literal('ASSIGN'), userId: Type.String({ minLength: 1, maxLength: 200 }) }),
   UNASSIGN: bare('UNASSIGN'),
-  REQUEST_CORRECTION: Type.Object({ type: Type.Literal('REQUEST_CORRECTION'), proposed: Declaration }),
-  APPROVE_CORRECTION: Type.Object({ type: Type.Literal('APPROVE_CORRECTION'), citizenship: CitizenshipAtBirth }),
+  REQUEST_CORRECTION: Type.Object({ type: Type.Literal('REQUEST_CORRECTION'), proposed: Declaration, unverified: Type.Optional(UnverifiedFacts) }),
+  APPROVE_CORRECTION: Type.Object({ type: Type.Literal('APPROVE_CORRECTION'), citizenship: CitizenshipAtBirth, confirmed: Type.Optional(Confirmed) }),
   REJECT_CORRECTION: bare('REJECT_CORRECTION'),
   REVOKE: bare('REVOKE'),
 } satisfies Record<string, TSchema>;
@@ -141,7 +143,16 @@ export interface BirthState {
   /** Why it was last sent back, archived or revoked. */
   lastReason: string | null;
   /** Every correction ever asked for, with the declaration it proposed and what became of it. */
-  corrections: { requestedBy: string; at: string; reason: string; proposed: Declaration; outcome: 'pending' | 'approved' | 'rejected'; decidedBy: string | null }[];
+  corrections: {
+    requestedBy: string;
+    at: string;
+    reason: string;
+    proposed: Declaration;
+    outcome: 'pending' | 'approved' | 'rejected';
+    decidedBy: string | null;
+    /** Implausible or unverifiable parent facts of the proposed declaration, confirmed on approval. */
+    unverified?: UnverifiedParentFact[];
+  }[];
 }
 
 const assignment = ['ASSIGN', 'UNASSIGN', 'ATTACH_DOCUMENT'];
@@ -240,7 +251,7 @@ function reduceBirth(state: BirthState, p: BirthPayload, action: ActionFacts, at
         registration: p.registration,
         missingDocuments: [],
         assignedTo: null,
-        ...(p.confirmed && state.unverified && { unverified: state.unverified.map((f) => (p.confirmed!.includes(f.field) && !f.confirmedBy ? { ...f, confirmedBy: action.actor, confirmedAt: at } : f)) }),
+        ...(p.confirmed && state.unverified && { unverified: confirmFacts(state.unverified, p.confirmed, action.actor, at) }),
       };
     case 'ARCHIVE':
       return { ...state, status: 'ARCHIVED', lastReason: action.reason, assignedTo: null };
@@ -252,17 +263,24 @@ function reduceBirth(state: BirthState, p: BirthPayload, action: ActionFacts, at
       return {
         ...state,
         status: 'CORRECTION_REQUESTED',
-        corrections: [...state.corrections, { requestedBy: action.actor, at, reason: action.reason ?? '', proposed: p.proposed, outcome: 'pending', decidedBy: null }],
+        corrections: [
+          ...state.corrections,
+          { requestedBy: action.actor, at, reason: action.reason ?? '', proposed: p.proposed, outcome: 'pending', decidedBy: null, ...(p.unverified && { unverified: pending(p.unverified) }) },
+        ],
       };
-    case 'APPROVE_CORRECTION':
+    case 'APPROVE_CORRECTION': {
       // The IIN and the act number never change: they identify the person and the act for life.
+      const approved = state.corrections.at(-1)!;
       return {
         ...state,
         status: 'REGISTERED',
-        declaration: state.corrections.at(-1)!.proposed,
+        declaration: approved.proposed,
         registration: state.registration && { ...state.registration, citizenship: p.citizenship },
         corrections: settle(state, 'approved', action.actor),
+        // The corrected declaration's facts replace those of the one it corrects.
+        ...(approved.unverified && { unverified: confirmFacts(approved.unverified, p.confirmed ?? [], action.actor, at) }),
       };
+    }
     case 'REJECT_CORRECTION':
       return { ...state, status: 'REGISTERED', corrections: settle(state, 'rejected', action.actor), lastReason: action.reason };
     case 'REVOKE':
@@ -282,6 +300,16 @@ export function heldDocuments(state: Pick<BirthState, 'attachments' | 'evidenceS
 /** The fields of unverified parent facts nobody has confirmed yet. */
 export function unconfirmedFacts(state: Pick<BirthState, 'unverified'>): UnverifiedParentFact[] {
   return (state.unverified ?? []).filter((f) => !f.confirmedBy);
+}
+
+/** The unconfirmed facts of a correction waiting for approval. */
+export function unconfirmedCorrectionFacts(state: Pick<BirthState, 'corrections'>): UnverifiedParentFact[] {
+  const last = state.corrections.at(-1);
+  return last?.outcome === 'pending' ? unconfirmedFacts(last) : [];
+}
+
+function confirmFacts(facts: UnverifiedParentFact[], fields: string[], by: string, at: string): UnverifiedParentFact[] {
+  return facts.map((f) => (fields.includes(f.field) && !f.confirmedBy ? { ...f, confirmedBy: by, confirmedAt: at } : f));
 }
 
 function settle(state: BirthState, outcome: 'approved' | 'rejected', decidedBy: string): BirthState['corrections'] {

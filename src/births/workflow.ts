@@ -14,7 +14,7 @@ import { allowedActions } from '../core/action-log/record-definition.ts';
 import { isIsoDate } from '../core/dates.ts';
 import type { Declaration, Notification } from './declaration.ts';
 import { notificationFromFhir } from './fhir-notification.ts';
-import { type BirthPayload, type BirthState, birthRecord, heldDocuments, unconfirmedFacts } from './record.ts';
+import { type BirthPayload, type BirthState, birthRecord, heldDocuments, unconfirmedCorrectionFacts, unconfirmedFacts, type UnverifiedParentFact } from './record.ts';
 import { loadPack } from '../places/pack.ts';
 import { type BirthRules, checkDeclaration, citizenshipAtBirth, daysBetween, missingDocuments, parseBirthRules, timelinessOf, unverifiedParentFacts } from './rules.ts';
 
@@ -101,7 +101,24 @@ async function placeOfBirth(db: Queryable, declaration: Declaration): Promise<{ 
 
 /** Unverified facts nobody has confirmed, as warnings: each names the field that was sent. */
 export function warningsOf(record: BirthRow): string[] {
-  return unconfirmedFacts(record.data).map((f) => `${f.field}: ${f.message}`);
+  return [...unconfirmedFacts(record.data), ...unconfirmedCorrectionFacts(record.data)].map((f) => `${f.field}: ${f.message}`);
+}
+
+/**
+ * What a registrar must do before an act with unverified parent facts stands: confirm each, by
+ * field (pure). Refuses a field with nothing to confirm, and answers 409 listing what is left.
+ */
+function requireConfirmed(unconfirmed: UnverifiedParentFact[], confirm: string[], act: string): void {
+  const unknown = confirm.filter((field) => !unconfirmed.some((f) => f.field === field));
+  if (unknown.length) throw new AppError('validation_failed', `nothing unverified to confirm at ${unknown.join(', ')}`, { field: 'confirm', unconfirmed, hint: 'list only the fields of unconfirmed facts' });
+  const left = unconfirmed.filter((f) => !confirm.includes(f.field));
+  if (left.length) {
+    throw new AppError('conflict', `parent facts are unverified: confirm each before ${act}`, {
+      field: 'confirm',
+      unconfirmed: left,
+      hint: `check each fact with the informant or the documents, then send again listing its field in confirm`,
+    });
+  }
 }
 
 /**
@@ -221,22 +238,27 @@ export async function requestCorrection(deps: BirthDeps, id: string, proposed: D
   requireReason(w.reason);
   return deps.db.transaction(async (tx) => {
     const record = await lockBirth(tx, id, w.actor, 'birth.declare');
-    checkDeclaration(proposed, localDate(deps.clock.now(), deps.timeZone), deps.rules);
+    const unverified = checkDeclaration(proposed, localDate(deps.clock.now(), deps.timeZone), deps.rules);
     const place = await placeOfBirth(tx, proposed);
     if (place.kato !== record.jurisdiction) {
       throw new AppError('validation_failed', 'a correction cannot move a birth to another place of registration', { field: 'child.placeOfBirth', hint: 'a wrong place of birth is corrected by a court decision' });
     }
-    return act(tx, deps, record, { type: 'REQUEST_CORRECTION', proposed }, w, 'correction_requested');
+    return act(tx, deps, record, { type: 'REQUEST_CORRECTION', proposed, unverified }, w, 'correction_requested');
   });
 }
 
-/** Approves the pending correction; the citizenship at birth is worked out again from the corrected facts. */
-export async function approveCorrection(deps: BirthDeps, id: string, w: WriteContext & { reason?: string }): Promise<BirthRow> {
+/**
+ * Approves the pending correction; the citizenship at birth is worked out again from the corrected
+ * facts, and each unverified parent fact of the correction must be confirmed, as at registration.
+ */
+export async function approveCorrection(deps: BirthDeps, id: string, w: WriteContext & { reason?: string; confirm?: string[] }): Promise<BirthRow> {
   return deps.db.transaction(async (tx) => {
     const record = await lockBirth(tx, id, w.actor, 'correction.approve');
     const pending = record.data.corrections.at(-1);
+    const confirm = [...new Set(w.confirm ?? [])].sort();
+    if (pending?.outcome === 'pending') requireConfirmed(unconfirmedCorrectionFacts(record.data), confirm, 'approving the correction');
     const citizenship = pending && pending.outcome === 'pending' ? citizenshipAtBirth(pending.proposed, deps.rules.citizenship) : citizenshipAtBirth(record.data.declaration!, deps.rules.citizenship);
-    return act(tx, deps, record, { type: 'APPROVE_CORRECTION', citizenship }, w, 'corrected');
+    return act(tx, deps, record, { type: 'APPROVE_CORRECTION', citizenship, ...(confirm.length && { confirmed: confirm }) }, w, 'corrected');
   });
 }
 
@@ -311,17 +333,7 @@ export async function registerBirth(deps: BirthDeps, id: string, w: WriteContext
         hint: 'record the approval and why (POST …/approve-registration with a reason), then register',
       });
     }
-    const unconfirmed = unconfirmedFacts(record.data);
-    const unknown = confirm.filter((field) => !unconfirmed.some((f) => f.field === field));
-    if (unknown.length) throw new AppError('validation_failed', `nothing unverified to confirm at ${unknown.join(', ')}`, { field: 'confirm', unconfirmed, hint: 'list only the fields of unconfirmed facts' });
-    const left = unconfirmed.filter((f) => !confirm.includes(f.field));
-    if (left.length) {
-      throw new AppError('conflict', 'parent facts are unverified: confirm each before registering', {
-        field: 'confirm',
-        unconfirmed: left,
-        hint: 'check each fact with the informant or the documents, then register again listing its field in confirm',
-      });
-    }
+    requireConfirmed(unconfirmedFacts(record.data), confirm, 'registering');
     const officeId = officeOf(actor) ?? record.officeId;
     if (!officeId) throw new AppError('validation_failed', 'registration needs a registry office: your account has none', { field: 'officeId', hint: 'ask an administrator to set your office' });
     const registration = {

@@ -232,6 +232,29 @@ describe('birth registration over the API', () => {
     expect(registered.json().warnings).toEqual([]);
   });
 
+  it('keeps the implausible parent facts of a correction unverified until the approving registrar confirms them', async () => {
+    const declared = await as('agent', { method: 'POST', url: '/api/v1/births', payload: facilityBirth });
+    const id = declared.json().id;
+    await seeAll(id, facilityBirth);
+    await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate` });
+    const registered = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register`, payload: { confirm: declared.json().data.unverified?.map((f: { field: string }) => f.field) ?? [] } });
+    expect(registered.statusCode, registered.body).toBe(200);
+    const proposed = { ...facilityBirth, mother: { ...facilityBirth.mother, iin: '123', dateOfBirth: undefined, age: 8 } };
+    const requested = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/corrections`, payload: { declaration: proposed, reason: 'the mother’s details were wrong' } });
+    expect(requested.statusCode, requested.body).toBe(200);
+    expect(requested.json().warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^mother\.iin: /), expect.stringMatching(/^mother\.age: /)]));
+    const unconfirmed = await as('regional', { method: 'POST', url: `/api/v1/births/${id}/corrections/approve` });
+    expect(unconfirmed.statusCode).toBe(409);
+    expect(unconfirmed.json()).toMatchObject({ field: 'confirm', unconfirmed: expect.arrayContaining([expect.objectContaining({ field: 'mother.age' })]) });
+    const approved = await as('regional', { method: 'POST', url: `/api/v1/births/${id}/corrections/approve`, payload: { confirm: ['mother.iin', 'mother.age'] } });
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json().data.unverified).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'mother.age', confirmedBy: expect.stringMatching(/^user:/) }), expect.objectContaining({ field: 'mother.iin', confirmedBy: expect.stringMatching(/^user:/) })]),
+    );
+    expect(approved.json().warnings).toEqual([]);
+    expect(approved.json().iin).toBe(registered.json().iin);
+  });
+
   it('refuses bad facts with the field at fault, writing nothing', async () => {
     const cases: [object, string][] = [
       [{ ...facilityBirth, child: { ...facilityBirth.child, dateOfBirth: '2027-01-01' } }, 'child.dateOfBirth'],

@@ -21,6 +21,7 @@ import { BirthView, Id, idempotencyKey, tags, Version, view } from './births-com
 
 const Reason = Type.Optional(Type.String({ maxLength: 1000 }));
 const Change = Type.Object({ version: Version, reason: Reason });
+const Confirm = Type.Optional(Type.Array(Type.String({ maxLength: 60 }), { maxItems: 20, description: 'fields of unverified parent facts the registrar has checked, e.g. mother.iin' }));
 
 /** Declaring, the workflow actions on a birth record, and corrections. */
 export function registerBirthWorkflowRoutes(app: App, deps: BirthDeps): void {
@@ -60,7 +61,6 @@ export function registerBirthWorkflowRoutes(app: App, deps: BirthDeps): void {
     ['request-update', 'birth.validate', 'Send a declaration back for update, saying why', requestBirthUpdate],
     ['archive', 'birth.validate', 'Archive an abandoned declaration or notification, saying why', archiveBirth],
     ['approve-registration', 'birth.register', 'Approve a late or delayed registration, saying why (needed before registering it)', approveRegistration],
-    ['corrections/approve', 'correction.approve', 'Approve the pending correction (citizenship at birth is worked out again)', approveCorrection],
     ['corrections/reject', 'correction.approve', 'Reject the pending correction, saying why', rejectCorrection],
     ['revoke', 'correction.approve', 'Revoke a registration made in error, saying why; nothing is deleted', revokeBirth],
     ['assign', 'birth.declare', 'Take the record to work on (a registrar may take it over from someone else)', assignBirth],
@@ -93,7 +93,7 @@ export function registerBirthWorkflowRoutes(app: App, deps: BirthDeps): void {
         params: Id,
         body: Type.Object({
           version: Version,
-          confirm: Type.Optional(Type.Array(Type.String({ maxLength: 60 }), { maxItems: 20, description: 'fields of unverified parent facts the registrar has checked, e.g. mother.iin' })),
+          confirm: Confirm,
         }),
         response: { 200: BirthView },
       },
@@ -103,6 +103,28 @@ export function registerBirthWorkflowRoutes(app: App, deps: BirthDeps): void {
     },
     async (request) =>
       view(await registerBirth(deps, request.params.id, { actor: request.actor, idempotencyKey: idempotencyKey(request), expectedVersion: request.body.version, confirm: request.body.confirm })),
+  );
+
+  app.post(
+    '/api/v1/births/:id/corrections/approve',
+    {
+      config: { scope: 'correction.approve' },
+      schema: {
+        tags,
+        summary: 'Approve the pending correction (citizenship at birth is worked out again)',
+        description: 'Every unverified parent fact of the corrected declaration (see `warnings`) must be confirmed by listing its field in `confirm`.',
+        params: Id,
+        body: Type.Object({ version: Version, reason: Reason, confirm: Confirm }),
+        response: { 200: BirthView },
+      },
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request) => {
+      const { version, reason, confirm } = request.body;
+      return view(await approveCorrection(deps, request.params.id, { actor: request.actor, idempotencyKey: idempotencyKey(request), expectedVersion: version, reason, confirm }));
+    },
   );
 
   app.post(
