@@ -179,6 +179,16 @@ describe('legacy register import', () => {
 });
 
 describe('tirkeu import births FILE', () => {
+  it('reports a quote left open, in bounded memory, and goes on with the rows after it', async () => {
+    const csv = path.join(dir, 'open-quote.csv');
+    const filler = Array.from({ length: 3000 }, (_, i) => `filler line ${i} without any quote at all`).join('\n');
+    fs.writeFileSync(csv, `legacy_ref,child_sex,child_date_of_birth,place_kato\nQ-1,F,2015-03-04,"711300000\n${filler}\nQ-2,M,2015-03-05,711300000\n`);
+    const report = await importBirthsFile(db, { pack: 'kz' }, csv, { batchSize: 50, clock, say: () => undefined });
+    const rejected = fs.readFileSync(`${csv}.rejected.csv`, 'utf8');
+    expect(rejected).toMatch(/^"line","field","problem"\n2,"line","a quoted field is not closed within 65536 characters/);
+    expect(report.imported).toBe(1);
+  });
+
   it('loads the pack into a database that has none, streams CSV with quoted line breaks and JSON Lines, and writes the rejected rows', async () => {
     const empty = await openTestDb();
     try {

@@ -30,24 +30,34 @@ async function* numberedLines(input: NodeJS.ReadableStream): AsyncGenerator<{ li
   }
 }
 
+/** The longest CSV record taken: a legacy row of a few dozen columns never comes near it. */
+const maxRecordChars = 65_536;
+
 /**
  * CSV records keyed by the header. A quoted field may hold line breaks: lines are joined while a
- * record's quotes are unbalanced, then the record is split by the pack's CSV reader. A header with
- * a column the import does not know refuses the file: a misspelt column would lose its data.
+ * record's quotes are unbalanced (counted line by line, so a long record costs linear time), then
+ * the record is split by the pack's CSV reader. A quote left open is reported once the record
+ * passes maxRecordChars, so memory stays bounded. A header with a column the import does not know
+ * refuses the file: a misspelt column would lose its data.
  */
 async function* csvRows(input: NodeJS.ReadableStream): AsyncGenerator<LegacyRow | Unreadable> {
   let header: string[] | undefined;
-  let pending: { line: number; text: string } | undefined;
+  let pending: { line: number; parts: string[]; chars: number; open: boolean } | undefined;
   for await (const { line, text } of numberedLines(input)) {
     if (!pending && !text.trim()) continue;
-    const record = pending ? { line: pending.line, text: `${pending.text}\n${text}` } : { line, text };
-    if (record.text.split('"').length % 2 === 0) {
-      pending = record;
+    const quotes = text.split('"').length - 1;
+    const record = pending ?? { line, parts: [], chars: 0, open: false };
+    record.parts.push(text);
+    record.chars += text.length + 1;
+    record.open = record.open !== (quotes % 2 === 1);
+    if (record.open) {
+      pending = record.chars > maxRecordChars ? undefined : record;
+      if (!pending) yield { line: record.line, field: 'line', error: `a quoted field is not closed within ${maxRecordChars} characters: check the quotes of this row` };
       continue;
     }
     pending = undefined;
     // The reader's first row is this one record's cells.
-    const cells = readCsv(record.text).header;
+    const cells = readCsv(record.parts.join('\n')).header;
     if (!header) {
       header = cells.map((c) => c.trim());
       const unknown = unknownLegacyColumns(header);
