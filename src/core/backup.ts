@@ -68,6 +68,11 @@ async function tablesInOrder(db: Queryable): Promise<TableInfo[]> {
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
+/** Rows a backup reads, or a restore writes, at a time at most… */
+const maxBatchRows = 5000;
+/** …and characters of text at most (a document of the upload limit is about 10 million as hex). */
+const batchChars = 16 * 1024 * 1024;
+
 /** Writes a consistent dump of the whole register: everything is read in one snapshot. */
 export async function backup(
   db: Db,
@@ -97,15 +102,28 @@ export async function backup(
           const select = t.columns.map((c) => `${quote(c)}::text`).join(', ');
           await tx.exec(`DECLARE dump_cursor NO SCROLL CURSOR FOR SELECT ${select} FROM ${quote(t.name)}`);
           let done = 0;
+          // Rows range from a few bytes to a document of megabytes: fetch few at first, then as
+          // many as fit the budget, so no fetch (and no line batch) outgrows memory or a string.
+          let fetch = 16;
           for (;;) {
-            const { rows } = await tx.query<Record<string, string | null>>('FETCH 5000 FROM dump_cursor');
+            const { rows } = await tx.query<Record<string, string | null>>(`FETCH ${fetch} FROM dump_cursor`);
             if (rows.length === 0) break;
             let chunk = '';
-            for (const row of rows)
-              chunk += `${JSON.stringify([t.name, t.columns.map((c) => row[c] ?? null)])}\n`;
-            yield chunk;
+            let chars = 0;
+            for (const row of rows) {
+              const line = `${JSON.stringify([t.name, t.columns.map((c) => row[c] ?? null)])}\n`;
+              chars += line.length;
+              if (chunk.length + line.length > batchChars) {
+                if (chunk) yield chunk;
+                chunk = '';
+              }
+              if (line.length > batchChars) yield line;
+              else chunk += line;
+            }
+            if (chunk) yield chunk;
             done += rows.length;
             onProgress?.({ table: t.name, done, total });
+            fetch = Math.max(1, Math.min(maxBatchRows, Math.floor((batchChars * rows.length) / chars)));
           }
           await tx.exec('CLOSE dump_cursor');
         }
@@ -171,6 +189,7 @@ export async function restore(
   await db.transaction(async (tx) => {
     let table: string | undefined;
     let batch: (string | null)[][] = [];
+    let batchLength = 0;
     const flush = async () => {
       if (!table || batch.length === 0) return;
       const described = header.tables.find((h) => h.name === table)!;
@@ -178,17 +197,19 @@ export async function restore(
       counts.set(table, (counts.get(table) ?? 0) + batch.length);
       onProgress?.({ table, done: counts.get(table)!, total: described.rows });
       batch = [];
+      batchLength = 0;
     };
     try {
       for (let next = await lines.next(); !next.done; next = await lines.next()) {
         const [name, values] = JSON.parse(next.value) as [string, (string | null)[]];
         if (!known.has(name) || !header.tables.some((h) => h.name === name))
           throw corrupt(`unknown table ${name}`);
-        if (name !== table || batch.length >= 5000) {
+        if (name !== table || batch.length >= maxBatchRows || batchLength + next.value.length > batchChars) {
           await flush();
           table = name;
         }
         batch.push(values);
+        batchLength += next.value.length;
       }
     } catch (error) {
       if (error instanceof AppError) throw error;

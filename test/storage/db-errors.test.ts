@@ -1,4 +1,5 @@
 import net from 'node:net';
+import pg from 'pg';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.ts';
@@ -147,6 +148,38 @@ describe('errors at the database interface', () => {
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({ code: 'unavailable' });
     await expect(openPostgres(link.url, 1, { connectTimeoutMs: 300 })).rejects.toMatchObject({ code: 'unavailable' });
+    await app.close();
+    await remote.close();
+  });
+
+  it.runIf(serverUrl)('make a database that refuses new connections (maintenance, a restore under way) unavailable (503), and serve again once it takes them', async () => {
+    const name = new URL(db.url!).pathname.slice(1);
+    const admin = async (sql: string) => {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(sql);
+      } finally {
+        await client.end();
+      }
+    };
+    const remote: Db = await openPostgres(db.url!, 2, { connectTimeoutMs: 1_000 });
+    const app = await buildApp({ db: remote, config: testConfig(), clock: fixedClock('2026-03-02T06:00:00Z'), logger: false });
+    try {
+      expect((await app.inject({ url: '/api/v1/places?q=алм' })).statusCode).toBe(200);
+      await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+      await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
+      for (const url of ['/api/v1/places?q=алм', '/api/v1/places?q=аст']) {
+        const response = await app.inject({ url });
+        expect(response.statusCode).toBe(503);
+        expect(response.headers['retry-after']).toBeDefined();
+        expect(response.json()).toMatchObject({ code: 'unavailable' });
+      }
+      expect(await failure(remote.transaction((tx) => tx.query('SELECT 1')))).toMatchObject({ code: 'unavailable' });
+    } finally {
+      await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+    }
+    expect((await app.inject({ url: '/api/v1/places?q=алм' })).statusCode).toBe(200);
     await app.close();
     await remote.close();
   });

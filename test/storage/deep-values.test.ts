@@ -72,3 +72,24 @@ describe('deeply nested stored values', () => {
     expect((await verifyLog(db)).broken).toMatchObject({ kind: 'projection', recordId: id, column: 'data' });
   });
 });
+
+describe('numbers JSON cannot carry, written straight into the database', () => {
+  // jsonb holds 1e400 exactly; JavaScript reads it as Infinity, which no canonical JSON can hash.
+  it('make verify-log report the action or the column, not crash', async () => {
+    await db.close();
+    db = await openTestDb();
+    const clean = await db.transaction((tx) => createRecord(tx, holderRecord, { type: 'HOLD', actor: 'a', payload: { value: 1 } }, { clock }));
+    await db.query(`UPDATE records SET data = jsonb_set(data, '{value}', '1e400'::jsonb) WHERE id = $1`, [clean.record.id]);
+    try {
+      expect((await verifyLog(db)).broken).toMatchObject({ kind: 'projection', recordId: clean.record.id, column: 'data' });
+    } finally {
+      await db.query(`UPDATE records SET data = jsonb_set(data, '{value}', '1'::jsonb) WHERE id = $1`, [clean.record.id]);
+    }
+    await db.transaction(async (tx) => {
+      await tx.exec('ALTER TABLE record_actions DISABLE TRIGGER USER');
+      await tx.query(`UPDATE record_actions SET payload = '{"value": -1e400}' WHERE record_id = $1`, [clean.record.id]);
+      await tx.exec('ALTER TABLE record_actions ENABLE TRIGGER USER');
+    });
+    expect((await verifyLog(db)).broken).toMatchObject({ kind: 'action_hash', recordId: clean.record.id, recordSeq: 1 });
+  });
+});

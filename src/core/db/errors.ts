@@ -65,18 +65,31 @@ function sqlStateOf(error: DriverError): string | undefined {
   return typeof error.code === 'string' && /^[0-9A-Z]{5}$/.test(error.code) ? error.code : undefined;
 }
 
+function unavailableError(sqlState: string | undefined, why = ''): AppError {
+  return new AppError('unavailable', `the database is unavailable${why}`, {
+    ...(sqlState && { sqlState }),
+    retryAfterSeconds,
+    hint: `try again in ${retryAfterSeconds} seconds; if it lasts, check that the database server (DATABASE_URL) is running and reachable`,
+  });
+}
+
+/**
+ * An error while getting a connection, whatever it is (the server down, the database refusing
+ * connections during maintenance or a restore, dropped or renamed, the password changed), means
+ * the database is unavailable, not that the request was wrong.
+ */
+export function connectionError(error: unknown): unknown {
+  if (error instanceof AppError || typeof error !== 'object' || error === null) return error;
+  const sqlState = sqlStateOf(error as DriverError);
+  return unavailableError(sqlState, sqlState ? ` (SQLSTATE ${sqlState} when connecting)` : '');
+}
+
 /** A driver's error as one that is safe to log; an AppError (thrown by the caller's own code) passes unchanged. */
 export function safeDatabaseError(error: unknown): unknown {
   if (error instanceof AppError || typeof error !== 'object' || error === null) return error;
   const raw = error as DriverError;
   const sqlState = sqlStateOf(raw);
-  if (isUnavailable(raw, sqlState)) {
-    return new AppError('unavailable', 'the database is unavailable', {
-      ...(sqlState && { sqlState }),
-      retryAfterSeconds,
-      hint: `try again in ${retryAfterSeconds} seconds; if it lasts, check that the database server (DATABASE_URL) is running and reachable`,
-    });
-  }
+  if (isUnavailable(raw, sqlState)) return unavailableError(sqlState);
   const facts = { sqlState, constraint: text(raw.constraint), table: text(raw.table), column: text(raw.column) };
   const named = [
     facts.constraint && `constraint ${facts.constraint}`,

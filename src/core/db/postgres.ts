@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import pg from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
+import type { AppError } from '../errors.ts';
 import { copySql, csvLine } from './csv.ts';
-import { guarded, sqlStateOfSafe } from './errors.ts';
+import { connectionError, guarded, sqlStateOfSafe } from './errors.ts';
 import { identity, oids, parseInt8 } from './parsers.ts';
 import type { Db, Queryable, QueryResult, TransactionOptions } from './types.ts';
 
@@ -43,10 +44,35 @@ async function copyRows(
   return count;
 }
 
+/** A connection from the pool; failing to get one is the database being unavailable (503). */
+async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (error) {
+    throw connectionError(error);
+  }
+}
+
 function wrap(handle: PgHandle): Queryable {
   return {
     async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const result = await guarded(() => handle.query(sql, params as unknown[]));
+      let result: pg.QueryResult;
+      if (handle instanceof pg.Pool) {
+        const client = await connect(handle);
+        client.on('error', ignore);
+        let broken = false;
+        try {
+          result = await guarded(() => client.query(sql, params as unknown[]));
+        } catch (error) {
+          broken = (error as AppError).code === 'unavailable';
+          throw error;
+        } finally {
+          client.off('error', ignore);
+          client.release(broken);
+        }
+      } else {
+        result = await guarded(() => handle.query(sql, params as unknown[]));
+      }
       return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
     },
     async exec(sql: string) {
@@ -55,7 +81,7 @@ function wrap(handle: PgHandle): Queryable {
     async copyFrom(table, columns, rows) {
       const sql = copySql(table, columns, 'STDIN');
       if (handle instanceof pg.Pool) {
-        const client = await guarded(() => handle.connect());
+        const client = await connect(handle);
         client.on('error', ignore);
         try {
           return await guarded(() => copyRows(client, sql, rows));
@@ -95,7 +121,7 @@ export async function openPostgres(url: string, poolSize = 10, options: Postgres
         .filter(Boolean)
         .join(' ');
       for (let attempt = 1; ; attempt++) {
-        const client = await guarded(() => pool.connect());
+        const client = await connect(pool);
         // A connection that dies while checked out emits 'error'; unheard, it would end the process.
         // The failed query already tells fn.
         client.on('error', ignore);
