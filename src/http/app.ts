@@ -8,7 +8,7 @@ import { birthDepsFor } from '../births/workflow.ts';
 import { resolveSecretKey } from '../access/secret-key.ts';
 import { AppError } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
-import { safeError, sendProblem, toProblem } from './problem.ts';
+import { problemType, safeError, sendProblem, toProblem } from './problem.ts';
 import { checkUrlParts, tightenSchema, registerBodyParsers, validatorCompiler } from './validation.ts';
 import { registerAuthentication } from './authenticate.ts';
 import type { App, AppDeps, RouteDeps, RouteEntry } from './types.ts';
@@ -47,6 +47,24 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
     // Behind a load balancer that terminates TLS, X-Forwarded-* from the trusted hops tell the
     // client's address (throttling, audit) and whether it used HTTPS (the session cookie's Secure).
     trustProxy: deps.config.trustProxy,
+    // A request Node's HTTP parser refuses (a raw non-ASCII URL, a broken header) never reaches a
+    // route: it still gets a problem+json saying what to do.
+    clientErrorHandler: (error, socket) => {
+      if (!socket.writable) return;
+      const code = (error as NodeJS.ErrnoException).code;
+      const tooLarge = code === 'HPE_HEADER_OVERFLOW';
+      const body = JSON.stringify({
+        type: problemType(tooLarge ? 'payload_too_large' : 'validation_failed'),
+        title: tooLarge ? 'Request too large' : 'The request is not valid',
+        status: tooLarge ? 431 : 400,
+        detail: tooLarge ? 'the request headers are too large' : 'the request line or a header is malformed',
+        code: tooLarge ? 'payload_too_large' : 'validation_failed',
+        hint: 'percent-encode non-ASCII characters in the URL (curl -G --data-urlencode q=…)',
+      });
+      socket.end(
+        `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
   registerBodyParsers(app, { formBytes: 16_384 });

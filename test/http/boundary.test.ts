@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRoles } from '../../src/access/roles.ts';
 import { createSession } from '../../src/access/sessions.ts';
@@ -131,6 +132,27 @@ describe('headers and filters', () => {
     const big = await t.app.inject({ method: 'GET', url: '/api/v1/audit?before=9223372036854775808', headers: asAdmin });
     expect(big.statusCode).toBe(400);
     expect(big.json().field).toBe('querystring.before');
+  });
+});
+
+describe('requests the HTTP parser refuses', () => {
+  it('answer problem+json, not a bare error', async () => {
+    const app = await openTestApp();
+    try {
+      const address = new URL(await app.app.listen({ port: 0, host: '127.0.0.1' }));
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(address.port), '127.0.0.1', () => socket.write(Buffer.concat([Buffer.from('GET /api/v1/places?q='), Buffer.from('алм'), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')])));
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 400/);
+      expect(answer).toMatch(/content-type: application\/problem\+json/);
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400, code: 'validation_failed' });
+    } finally {
+      await app.close();
+    }
   });
 });
 
