@@ -2,6 +2,7 @@ import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoBirths, specimenPdf } from '../../src/births/demo.ts';
 import { birthDocumentsVerifier } from '../../src/births/document-integrity.ts';
+import { birthIinsVerifier } from '../../src/births/iin-integrity.ts';
 import type { Actor } from '../../src/access/policy.ts';
 import { birthPayloads } from '../../src/births/record.ts';
 import { flagOverdueNotifications } from '../../src/births/reminders.ts';
@@ -31,7 +32,7 @@ import { openTestDb, type TestDb } from '../support/db.ts';
 
 let db: TestDb;
 const clock = fixedClock('2026-03-02T06:00:00Z');
-const verify = () => verifyLog(db, { verifiers: [birthDocumentsVerifier] });
+const verify = () => verifyLog(db, { verifiers: [birthDocumentsVerifier, birthIinsVerifier] });
 let registered: { id: string; jurisdiction: string; office_id: string; number: string; subject_id: string }[];
 
 /** Runs SQL with the append-only triggers of `table` switched off, as someone with database access could. */
@@ -69,7 +70,7 @@ describe('seed --demo', () => {
     expect((await db.query<{ n: number }>('SELECT count(*) AS n FROM documents')).rows[0]!.n).toBe(4);
     const report = await verify();
     expect(report.broken).toBeUndefined();
-    expect(report.checkedByModules).toEqual({ documents: 4 });
+    expect(report.checkedByModules).toEqual({ documents: 4, iins: registered.length });
   });
 });
 
@@ -105,6 +106,26 @@ describe('verify-log compares every projection column with the replay of the act
     } finally {
       await db.query(`UPDATE records SET type = 'birth' WHERE id = $1`, [record.id]);
     }
+  });
+});
+
+describe('verify-log checks the IIN register against the records', () => {
+  it('reports an IIN deleted from the register, or moved to another record', async () => {
+    const [first, second] = registered as [(typeof registered)[number], (typeof registered)[number]];
+    await behindTheBack('iins', 'DELETE FROM iins WHERE iin = $1', [first.subject_id]);
+    try {
+      expect((await verify()).broken).toMatchObject({ kind: 'register', recordId: first.id });
+    } finally {
+      await db.query("INSERT INTO iins (iin, record_id, issued_at) VALUES ($1, $2, now())", [first.subject_id, first.id]);
+    }
+    expect((await verify()).broken).toBeUndefined();
+    await db.query('UPDATE iins SET record_id = $2 WHERE iin = $1', [first.subject_id, second.id]);
+    try {
+      expect((await verify()).broken).toMatchObject({ kind: 'register' });
+    } finally {
+      await db.query('UPDATE iins SET record_id = $2 WHERE iin = $1', [first.subject_id, first.id]);
+    }
+    expect((await verify()).broken).toBeUndefined();
   });
 });
 

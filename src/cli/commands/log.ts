@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { birthDocumentsVerifier } from '../../births/document-integrity.ts';
+import { birthIinsVerifier } from '../../births/iin-integrity.ts';
 // verify-log replays every record type in the register: each module's record definition must be
 // loaded (a record of a type with no loaded definition is reported, not skipped).
 import '../../births/record.ts';
@@ -11,7 +12,7 @@ import { withDb } from '../context.ts';
 import { progressBar } from '../progress.ts';
 
 /** What the modules keep beside the action log and verify-log checks too. */
-export const moduleVerifiers: readonly LogVerifier[] = [birthDocumentsVerifier];
+export const moduleVerifiers: readonly LogVerifier[] = [birthDocumentsVerifier, birthIinsVerifier];
 
 /** verify-log with every module's verifiers, with a progress bar. */
 export async function verifyWholeLog(db: Db): Promise<VerifyReport> {

@@ -14,6 +14,7 @@ export type BrokenKind =
   | 'transition' // the history takes a step the record type's transition table does not allow
   | 'projection' // a column of the record row is not what the fold of its actions gives
   | 'document' // a document's bytes are not the ones its record's history cites (a module's verifier)
+  | 'register' // a module's register beside the log (the IINs issued) disagrees with the records
   | 'checkpoint_chain'
   | 'checkpoint_root'; // the actions of a sealed range are not the ones that were sealed
 
