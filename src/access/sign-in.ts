@@ -273,6 +273,17 @@ async function replaceRecoveryCodes(tx: Tx, userId: string): Promise<string[]> {
 }
 
 /**
+ * A first enrolment belongs to a sign-in of an account without a second factor. A half-finished
+ * sign-in kept open while the owner enrolled elsewhere would otherwise replace the owner's second
+ * factor with the password alone: it ends, and the next sign-in asks for the code.
+ */
+async function refuseStaleFirstEnrolment(deps: AccessDeps, session: Session, user: UserCredentials, ctx: RequestContext): Promise<void> {
+  if (session.stage === 'active' || !user.totpEnabled) return;
+  await recordFailure(deps, ctx, { event: 'totp_enrolment', outcome: 'denied', actor: actorOf(session), reason: 'already_enrolled', endSession: session });
+  throw new AppError('conflict', 'a second factor was enrolled meanwhile: this sign-in has ended', { hint: 'sign in again and give your code' });
+}
+
+/**
  * Starts TOTP enrolment: a new secret, as a URI and a QR code, kept pending until confirmed; the
  * current second factor keeps working meanwhile. In a first sign-in (stage pending_enrolment) the
  * password was given minutes ago; an active session must step up.
@@ -280,6 +291,7 @@ async function replaceRecoveryCodes(tx: Tx, userId: string): Promise<string[]> {
 export async function beginEnrolment(deps: AccessDeps, session: Session, proof: StepUp, ctx: RequestContext): Promise<{ secret: string; uri: string; qrSvg: string }> {
   expectStage(session, 'pending_enrolment', 'active');
   const user = await sessionUser(deps, session);
+  await refuseStaleFirstEnrolment(deps, session, user, ctx);
   const code = session.stage === 'active' ? await stepUp(deps, session, user, proof, ctx) : undefined;
   const secret = newTotpSecret();
   await deps.db.transaction(async (tx) => {
@@ -295,6 +307,7 @@ export async function beginEnrolment(deps: AccessDeps, session: Session, proof: 
 export async function confirmEnrolment(deps: AccessDeps, session: Session, code: string, ctx: RequestContext): Promise<string[]> {
   expectStage(session, 'pending_enrolment', 'active');
   const user = await sessionUser(deps, session);
+  await refuseStaleFirstEnrolment(deps, session, user, ctx);
   const pending = user.totpPendingSecret;
   if (!pending) throw new AppError('conflict', 'start enrolment first', { hint: 'POST /api/v1/auth/totp/enrol' });
   const now = ctx.clock.now();
@@ -314,8 +327,8 @@ export async function confirmEnrolment(deps: AccessDeps, session: Session, code:
   return deps.db.transaction(async (tx) => {
     const { rowCount } = await tx.query(
       `UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_enabled = true, totp_last_step = $2, updated_at = $3
-       WHERE id = $1 AND totp_pending_secret = $4`,
-      [user.id, result.step, now, pending],
+       WHERE id = $1 AND totp_pending_secret = $4 AND ($5 OR NOT totp_enabled)`,
+      [user.id, result.step, now, pending, session.stage === 'active'],
     );
     if (!rowCount) throw new AppError('conflict', 'enrolment was started again meanwhile', { hint: 'scan the newest QR code and confirm with its code' });
     await clearAttempts(tx, key);
