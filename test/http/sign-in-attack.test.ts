@@ -112,8 +112,8 @@ describe('attempts outside the jurisdiction are in the audit', () => {
   });
 });
 
-describe('probes that held', () => {
-  it('refuses a cross-site form post to sign-in and a sign-out without the CSRF token', async () => {
+describe('cross-site requests', () => {
+  it('signs nobody in from a cross-site form (login CSRF), and signs nobody out without the CSRF token', async () => {
     const id = await user('csrf.target', null, ['facility_clerk']);
     // The only bodies a cross-site page can post without a preflight: neither signs the victim in.
     for (const [type, body] of [
