@@ -134,3 +134,13 @@ describe('cross-site requests', () => {
     expect(await me(t, { cookie: s.cookie! })).toBe(200);
   });
 });
+
+describe('the audit of the audit', () => {
+  it('refuses a regional administrator the national audit, and keeps a line of the attempt', async () => {
+    const adminId = await user('audit.peeker.astana', '710000000', ['system_admin']);
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/audit', headers: await session(adminId) });
+    expect(res.statusCode).toBe(403);
+    const { rows } = await t.db.query("SELECT event, outcome, target_type FROM access_audit WHERE actor_id = $1", [adminId]);
+    expect(rows).toEqual([{ event: 'access_denied', outcome: 'denied', target_type: 'audit' }]);
+  });
+});
