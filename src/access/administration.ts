@@ -2,7 +2,7 @@ import type { Db, Tx } from '../core/db/types.ts';
 import { AppError, isAppError, notFound } from '../core/errors.ts';
 import { findOffice } from '../places/store.ts';
 import { audit, type RequestContext } from './audit.ts';
-import { type ApiClient, createClient, findClient, listClients, type NewClient, rotateSecret } from './clients.ts';
+import { type ApiClient, createClient, deactivateClient, findClient, listClients, type NewClient, rotateSecret } from './clients.ts';
 import { type Actor, authorize, can } from './policy.ts';
 import { assertKnownRoles, checkClientScopes, checkGrant, needsSecondFactor, type RoleCatalogue } from './roles.ts';
 import { revokeUserSessions } from './sessions.ts';
@@ -148,5 +148,18 @@ export async function rotateClientSecret(db: Db, id: string, ctx: RequestContext
     const secret = await rotateSecret(tx, client.id, ctx);
     await audit(tx, ctx, { actor, event: 'client_secret_rotated', outcome: 'success', targetType: 'client', targetId: client.id });
     return secret;
+  });
+}
+
+/** Stops a client inside the actor's jurisdiction at once: its secrets and bearer tokens end now. */
+export async function deactivateApiClient(db: Db, id: string, ctx: RequestContext, actor: Actor | undefined): Promise<ApiClient> {
+  authorize(actor, 'system.admin');
+  return administer(db, ctx, actor, 'client_deactivated', { type: 'client', id }, async (tx) => {
+    const client = await findClient(tx, id, { lock: true });
+    authorize(actor, 'system.admin', client ? { jurisdiction: client.jurisdiction } : undefined, { existing: true });
+    if (!client) throw notFound();
+    const stopped = await deactivateClient(tx, client.id, ctx);
+    await audit(tx, ctx, { actor, event: 'client_deactivated', outcome: 'success', targetType: 'client', targetId: client.id });
+    return stopped;
   });
 }

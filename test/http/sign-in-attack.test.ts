@@ -144,3 +144,33 @@ describe('the audit of the audit', () => {
     expect(rows).toEqual([{ event: 'access_denied', outcome: 'denied', target_type: 'audit' }]);
   });
 });
+
+describe('a leaked client secret', () => {
+  it('can be stopped at once: secrets (even within a rotation grace period) and bearer tokens end, only inside the jurisdiction', async () => {
+    const root = await session(await user('client.root', null, ['system_admin']));
+    const regionalId = await user('client.admin.astana', '710000000', ['system_admin']);
+    const regional = await session(regionalId);
+    const created = await post(root, '/api/v1/clients', { id: 'leaky-hospital', name: 'Leaky', scopes: ['birth.notify'], jurisdiction: '750000000', facilityId: 'kz-hf-75-001' });
+    expect(created.statusCode).toBe(201);
+    const oldSecret = created.json().secret as string;
+    const rotated = await post(root, '/api/v1/clients/leaky-hospital/secrets', {});
+    const newSecret = rotated.json().secret as string;
+    const tokenFor = (secret: string) => post({}, '/api/v1/oauth/token', { grant_type: 'client_credentials', client_id: 'leaky-hospital', client_secret: secret });
+    const bearer = (await tokenFor(oldSecret)).json().access_token as string;
+    const asClient = () => t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${bearer}` } });
+    expect((await asClient()).statusCode).toBe(200);
+
+    // Another region's administrator gets the answer of a missing client, and the attempt is audited.
+    const refused = await post(regional, '/api/v1/clients/leaky-hospital/deactivate', {});
+    expect(refused.statusCode).toBe(404);
+    expect((await t.db.query("SELECT 1 FROM access_audit WHERE actor_id = $1 AND event = 'client_deactivated' AND outcome = 'denied'", [regionalId])).rowCount).toBe(1);
+
+    const stopped = await post(root, '/api/v1/clients/leaky-hospital/deactivate', {});
+    expect(stopped.statusCode).toBe(200);
+    expect(stopped.json()).toMatchObject({ id: 'leaky-hospital', active: false });
+    expect((await asClient()).statusCode).toBe(401);
+    expect((await tokenFor(oldSecret)).statusCode).toBe(401);
+    expect((await tokenFor(newSecret)).statusCode).toBe(401);
+    expect((await post(root, '/api/v1/clients/leaky-hospital/secrets', {})).statusCode).toBe(404);
+  });
+});
