@@ -7,7 +7,7 @@ import { loadPack } from '../../src/places/pack.ts';
 import { loadPackIntoDb } from '../../src/places/store.ts';
 import { openTestApp, type TestApp } from '../support/app.ts';
 import { noteRecord } from '../support/note-record.ts';
-import { codeNow, me, signedIn } from '../support/sign-in.ts';
+import { codeNow, cookieOf, enrolledUser, me, signedIn } from '../support/sign-in.ts';
 
 /** What an independent attack on sign-in and access control found after issue 8. */
 let t: TestApp;
@@ -172,5 +172,29 @@ describe('a leaked client secret', () => {
     expect((await tokenFor(oldSecret)).statusCode).toBe(401);
     expect((await tokenFor(newSecret)).statusCode).toBe(401);
     expect((await post(root, '/api/v1/clients/leaky-hospital/secrets', {})).statusCode).toBe(404);
+  });
+});
+
+describe('session fixation', () => {
+  it('changes the session cookie whenever a sign-in moves on a stage, so a cookie planted before is worth nothing', async () => {
+    const u = await enrolledUser(t, 'fixated.admin');
+    // Someone who knows the password (not the code) plants a half-finished sign-in in the victim's
+    // browser (a cookie set from a sibling subdomain); the victim, asked for a code, gives it.
+    const planted = await signedIn(t, u.username, u.password);
+    const done = await post(planted.headers, '/api/v1/auth/second-factor', { code: await codeNow(t, u.secret) });
+    expect(done.json()).toEqual({ stage: 'active' });
+    const fresh = cookieOf(done);
+    expect(fresh).not.toBe(planted.cookie);
+    expect(await me(t, planted)).toBe(401);
+    expect(await me(t, { cookie: fresh })).toBe(200);
+
+    // The same for a first enrolment and for the forced password change.
+    await user('fixated.clerk', null, ['office_registrar']);
+    const first = await signedIn(t, 'fixated.clerk', password);
+    const secret = (await post(first.headers, '/api/v1/auth/totp/enrol', {})).json().secret as string;
+    const confirmed = await post(first.headers, '/api/v1/auth/totp/confirm', { code: await codeNow(t, secret) });
+    expect(confirmed.statusCode).toBe(200);
+    expect(await me(t, first)).toBe(401);
+    expect(await me(t, { cookie: cookieOf(confirmed) })).toBe(200);
   });
 });

@@ -40,7 +40,7 @@ afterAll(() => db.close());
 async function race(code: string, n: number): Promise<string[]> {
   const sessions = await Promise.all(Array.from({ length: n }, () => db.transaction((tx) => createSession(tx, userId, 'pending_totp', ctx()))));
   const settled = await Promise.allSettled(sessions.map((s) => completeSecondFactor(deps, s.session, code, ctx())));
-  return settled.map((s) => (s.status === 'fulfilled' ? s.value : 'refused'));
+  return settled.map((s) => (s.status === 'fulfilled' ? s.value.stage : 'refused'));
 }
 
 describe('a second-factor code sent in parallel', () => {

@@ -51,9 +51,11 @@ export function registerAuthRoutes(app: App, deps: RouteDeps): void {
         response: { 200: Type.Object({ stage: Stage }) },
       },
     },
-    async (request) => ({
-      stage: await completeSecondFactor(access, pendingSession(request), request.body.code, requestContext(request, deps)),
-    }),
+    async (request, reply) => {
+      const { stage, token } = await completeSecondFactor(access, pendingSession(request), request.body.code, requestContext(request, deps));
+      setSessionCookie(reply, request, token);
+      return { stage };
+    },
   );
 
   app.post(
