@@ -1,9 +1,11 @@
 import type { Db, Tx } from '../core/db/types.ts';
-import { isAppError, notFound } from '../core/errors.ts';
+import { AppError, isAppError, notFound } from '../core/errors.ts';
+import { findOffice } from '../places/store.ts';
 import { audit, type RequestContext } from './audit.ts';
-import { type ApiClient, createClient, findClient, listClients, type NewClient, rotateSecret } from './clients.ts';
-import { type Actor, authorize } from './policy.ts';
-import { assertKnownRoles, checkClientScopes, checkGrant, type RoleCatalogue } from './roles.ts';
+import { type ApiClient, createClient, deactivateClient, findClient, listClients, type NewClient, rotateSecret } from './clients.ts';
+import { type Actor, authorize, can } from './policy.ts';
+import { assertKnownRoles, checkClientScopes, checkGrant, needsSecondFactor, type RoleCatalogue } from './roles.ts';
+import { revokeUserSessions } from './sessions.ts';
 import { createUser, deactivateUser, findUser, listUsers, type NewUser, setPassword, setRoles, type User } from './users.ts';
 
 /**
@@ -21,7 +23,9 @@ async function administer<T>(db: Db, ctx: RequestContext, actor: Actor, event: s
   try {
     return await db.transaction(work);
   } catch (error) {
-    if (isAppError(error) && error.code === 'forbidden') {
+    // An account or client outside the actor's jurisdiction answers 404 like a missing one: the
+    // caller learns nothing, but the auditor must still see the attempt.
+    if (isAppError(error) && (error.code === 'forbidden' || error.code === 'not_found')) {
       await audit(db, ctx, { actor, event, outcome: 'denied', targetType: target.type, targetId: target.id, details: { reason: error.message } });
     }
     throw error;
@@ -54,11 +58,23 @@ export async function getAccount(db: Db, actor: Actor | undefined, id: string): 
   return db.transaction((tx) => managedUser(tx, actor, id));
 }
 
+/**
+ * A user registers at their office: its act numbers and its name go on their registrations. An
+ * administrator may place accounts only at offices inside its own jurisdiction.
+ */
+async function checkOffice(tx: Tx, actor: Actor, officeId: string | null | undefined): Promise<void> {
+  const office = officeId ? await findOffice(tx, officeId) : undefined;
+  if (office && !can(actor, 'user.manage', { jurisdiction: office.kato }).allowed) {
+    throw new AppError('forbidden', 'that registry office is outside your jurisdiction', { field: 'officeId', hint: 'choose an office inside your jurisdiction' });
+  }
+}
+
 export async function addUser(db: Db, roles: RoleCatalogue, input: NewUser, ctx: RequestContext, actor: Actor | undefined): Promise<User> {
   authorize(actor, 'user.manage');
   return administer(db, ctx, actor, 'user_created', { type: 'user' }, async (tx) => {
     // Creating at a place named in the request reveals nothing: outside the jurisdiction is a 403.
     authorize(actor, 'user.manage', { jurisdiction: input.jurisdiction });
+    await checkOffice(tx, actor, input.officeId);
     assertKnownRoles(roles, input.roles);
     checkGrant(roles, actor, { id: null, before: [], after: input.roles });
     const user = await createUser(tx, roles, input, ctx);
@@ -74,6 +90,9 @@ export async function changeRoles(db: Db, roles: RoleCatalogue, id: string, role
     assertKnownRoles(roles, roleIds);
     checkGrant(roles, actor, { id: before.id, before: before.roles, after: roleIds });
     const user = await setRoles(tx, roles, before.id, roleIds, ctx);
+    // Sessions opened with a password alone must not carry roles that need a second factor: the
+    // next sign-in asks for enrolment.
+    if (!before.totpEnabled && needsSecondFactor(roles, roleIds)) await revokeUserSessions(tx, before.id, ctx.clock.now());
     await audit(tx, ctx, { actor, event: 'roles_changed', outcome: 'success', targetType: 'user', targetId: user.id, details: { from: before.roles, to: user.roles } });
     return user;
   });
@@ -129,5 +148,18 @@ export async function rotateClientSecret(db: Db, id: string, ctx: RequestContext
     const secret = await rotateSecret(tx, client.id, ctx);
     await audit(tx, ctx, { actor, event: 'client_secret_rotated', outcome: 'success', targetType: 'client', targetId: client.id });
     return secret;
+  });
+}
+
+/** Stops a client inside the actor's jurisdiction at once: its secrets and bearer tokens end now. */
+export async function deactivateApiClient(db: Db, id: string, ctx: RequestContext, actor: Actor | undefined): Promise<ApiClient> {
+  authorize(actor, 'system.admin');
+  return administer(db, ctx, actor, 'client_deactivated', { type: 'client', id }, async (tx) => {
+    const client = await findClient(tx, id, { lock: true });
+    authorize(actor, 'system.admin', client ? { jurisdiction: client.jurisdiction } : undefined, { existing: true });
+    if (!client) throw notFound();
+    const stopped = await deactivateClient(tx, client.id, ctx);
+    await audit(tx, ctx, { actor, event: 'client_deactivated', outcome: 'success', targetType: 'client', targetId: client.id });
+    return stopped;
   });
 }

@@ -1,7 +1,7 @@
 import type { Json } from '../core/action-log/hashing.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Queryable } from '../core/db/types.ts';
-import { type Actor, authorize } from './policy.ts';
+import { type Actor, authorize, can } from './policy.ts';
 
 /** Where a request came from; every audit line carries it. */
 export interface RequestContext {
@@ -96,8 +96,14 @@ export interface AuditPage {
 }
 
 /** The access audit, newest first. Its lines span every place, so only a national reader may see them. */
-export async function readAudit(db: Queryable, actor: Actor | undefined, q: AuditQuery): Promise<AuditPage> {
-  authorize(actor, 'audit.read', { jurisdiction: null });
+export async function readAudit(db: Queryable, actor: Actor | undefined, q: AuditQuery, ctx: RequestContext): Promise<AuditPage> {
+  authorize(actor, 'audit.read');
+  const decision = can(actor, 'audit.read', { jurisdiction: null });
+  if (!decision.allowed) {
+    // A regional reader asking for the national audit is refused, and the refusal is itself audited.
+    await audit(db, ctx, { actor, event: 'access_denied', outcome: 'denied', targetType: 'audit', details: { scope: 'audit.read', reason: decision.denial } });
+    authorize(actor, 'audit.read', { jurisdiction: null });
+  }
   const items = await queryAudit(db, q);
   return { items, next: items.length === q.limit ? items.at(-1)!.seq : null };
 }

@@ -89,6 +89,19 @@ export async function rotateSecret(tx: Tx, clientId: string, ctx: RequestContext
   return addSecret(tx, clientId, now);
 }
 
+/**
+ * Stops a client at once (a leaked secret, a hospital system retired): its secrets and live bearer
+ * tokens end now, with no grace period; its history stays.
+ */
+export async function deactivateClient(tx: Tx, clientId: string, ctx: RequestContext): Promise<ApiClient> {
+  const now = ctx.clock.now();
+  const { rows } = await tx.query<ApiClient>(`UPDATE api_clients SET active = false WHERE id = $1 RETURNING ${clientColumns}`, [clientId]);
+  if (!rows[0]) throw notFound();
+  await tx.query('UPDATE api_client_secrets SET expires_at = $2 WHERE client_id = $1 AND (expires_at IS NULL OR expires_at > $2)', [clientId, now]);
+  await tx.query('UPDATE api_tokens SET expires_at = $2 WHERE client_id = $1 AND expires_at > $2', [clientId, now]);
+  return rows[0];
+}
+
 /** Clients whose jurisdiction lies inside `within` (national clients excluded); null = every client. */
 export async function listClients(db: Queryable, within: string | null = null): Promise<ApiClient[]> {
   const prefix = within === null ? null : significantPrefix(within);

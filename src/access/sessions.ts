@@ -74,15 +74,22 @@ export async function touchSession(db: Queryable, session: Session, now: Date): 
   await db.query('UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1', [session.tokenHash, now]);
 }
 
-/** Moves a half-finished sign-in on; reaching 'active' starts the full session lifetime. */
-export async function advanceSession(tx: Tx, session: Session, stage: SessionStage, now: Date): Promise<void> {
+/**
+ * Moves a sign-in on (a code given, a password changed); reaching 'active' starts the full session
+ * lifetime. The session gets a new cookie value each time: a cookie planted in a victim's browser
+ * before the step (session fixation) is worth nothing after it. Returns the new cookie value.
+ */
+export async function advanceSession(tx: Tx, session: Session, stage: SessionStage, now: Date): Promise<string> {
   const expiresAt = stage === 'active' ? new Date(now.getTime() + sessionPolicy.absoluteMs) : session.expiresAt;
-  await tx.query('UPDATE sessions SET stage = $2, expires_at = $3, last_seen_at = $4 WHERE token_hash = $1', [
+  const token = newToken();
+  await tx.query('UPDATE sessions SET token_hash = $5, stage = $2, expires_at = $3, last_seen_at = $4 WHERE token_hash = $1', [
     session.tokenHash,
     stage,
     expiresAt,
     now,
+    hashToken(token),
   ]);
+  return token;
 }
 
 export async function revokeSession(db: Queryable, tokenHash: string, now: Date): Promise<void> {

@@ -183,8 +183,11 @@ async function checkSecondFactor(deps: AccessDeps, user: UserCredentials, code: 
   return { ok: false, reason: result.reason, locks: attempt.locks };
 }
 
-/** Step two for enrolled users: a TOTP code, or one of the recovery codes. A few wrong codes end the sign-in. */
-export async function completeSecondFactor(deps: AccessDeps, session: Session, code: string, ctx: RequestContext): Promise<SessionStage> {
+/**
+ * Step two for enrolled users: a TOTP code, or one of the recovery codes. A few wrong codes end the
+ * sign-in. Returns the session's new cookie value (see advanceSession).
+ */
+export async function completeSecondFactor(deps: AccessDeps, session: Session, code: string, ctx: RequestContext): Promise<{ stage: 'active'; token: string }> {
   expectStage(session, 'pending_totp');
   const user = await sessionUser(deps, session);
   const now = ctx.clock.now();
@@ -199,13 +202,13 @@ export async function completeSecondFactor(deps: AccessDeps, session: Session, c
   }
   const check = await checkSecondFactor(deps, user, code, now);
   if (check.ok) {
-    const done = await deps.db.transaction(async (tx) => {
-      if (!(await check.claim(tx))) return false;
-      await advanceSession(tx, session, 'active', now);
+    const token = await deps.db.transaction(async (tx) => {
+      if (!(await check.claim(tx))) return undefined;
+      const next = await advanceSession(tx, session, 'active', now);
       await audit(tx, ctx, { actor, event: 'second_factor', outcome: 'success', targetType: 'user', targetId: user.id, details: { method: check.method } });
-      return true;
+      return next;
     });
-    if (done) return 'active';
+    if (token) return { stage: 'active', token };
   }
   const reason = check.ok ? 'replayed' : check.reason;
   const last = attempt >= maxCodeFailuresPerSignIn;
@@ -273,6 +276,17 @@ async function replaceRecoveryCodes(tx: Tx, userId: string): Promise<string[]> {
 }
 
 /**
+ * A first enrolment belongs to a sign-in of an account without a second factor. A half-finished
+ * sign-in kept open while the owner enrolled elsewhere would otherwise replace the owner's second
+ * factor with the password alone: it ends, and the next sign-in asks for the code.
+ */
+async function refuseStaleFirstEnrolment(deps: AccessDeps, session: Session, user: UserCredentials, ctx: RequestContext): Promise<void> {
+  if (session.stage === 'active' || !user.totpEnabled) return;
+  await recordFailure(deps, ctx, { event: 'totp_enrolment', outcome: 'denied', actor: actorOf(session), reason: 'already_enrolled', endSession: session });
+  throw new AppError('conflict', 'a second factor was enrolled meanwhile: this sign-in has ended', { hint: 'sign in again and give your code' });
+}
+
+/**
  * Starts TOTP enrolment: a new secret, as a URI and a QR code, kept pending until confirmed; the
  * current second factor keeps working meanwhile. In a first sign-in (stage pending_enrolment) the
  * password was given minutes ago; an active session must step up.
@@ -280,6 +294,7 @@ async function replaceRecoveryCodes(tx: Tx, userId: string): Promise<string[]> {
 export async function beginEnrolment(deps: AccessDeps, session: Session, proof: StepUp, ctx: RequestContext): Promise<{ secret: string; uri: string; qrSvg: string }> {
   expectStage(session, 'pending_enrolment', 'active');
   const user = await sessionUser(deps, session);
+  await refuseStaleFirstEnrolment(deps, session, user, ctx);
   const code = session.stage === 'active' ? await stepUp(deps, session, user, proof, ctx) : undefined;
   const secret = newTotpSecret();
   await deps.db.transaction(async (tx) => {
@@ -291,10 +306,14 @@ export async function beginEnrolment(deps: AccessDeps, session: Session, proof: 
   return { secret, uri, qrSvg: await totpQrSvg(uri) };
 }
 
-/** Confirms enrolment with a first code of the new secret; returns new recovery codes, shown this once only. */
-export async function confirmEnrolment(deps: AccessDeps, session: Session, code: string, ctx: RequestContext): Promise<string[]> {
+/**
+ * Confirms enrolment with a first code of the new secret; returns new recovery codes, shown this
+ * once only, and the session's new cookie value when this completes a first sign-in.
+ */
+export async function confirmEnrolment(deps: AccessDeps, session: Session, code: string, ctx: RequestContext): Promise<{ recoveryCodes: string[]; token?: string }> {
   expectStage(session, 'pending_enrolment', 'active');
   const user = await sessionUser(deps, session);
+  await refuseStaleFirstEnrolment(deps, session, user, ctx);
   const pending = user.totpPendingSecret;
   if (!pending) throw new AppError('conflict', 'start enrolment first', { hint: 'POST /api/v1/auth/totp/enrol' });
   const now = ctx.clock.now();
@@ -314,15 +333,15 @@ export async function confirmEnrolment(deps: AccessDeps, session: Session, code:
   return deps.db.transaction(async (tx) => {
     const { rowCount } = await tx.query(
       `UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_enabled = true, totp_last_step = $2, updated_at = $3
-       WHERE id = $1 AND totp_pending_secret = $4`,
-      [user.id, result.step, now, pending],
+       WHERE id = $1 AND totp_pending_secret = $4 AND ($5 OR NOT totp_enabled)`,
+      [user.id, result.step, now, pending, session.stage === 'active'],
     );
     if (!rowCount) throw new AppError('conflict', 'enrolment was started again meanwhile', { hint: 'scan the newest QR code and confirm with its code' });
     await clearAttempts(tx, key);
-    const codes = await replaceRecoveryCodes(tx, user.id);
-    if (session.stage !== 'active') await advanceSession(tx, session, 'active', now);
+    const recoveryCodes = await replaceRecoveryCodes(tx, user.id);
+    const token = session.stage !== 'active' ? await advanceSession(tx, session, 'active', now) : undefined;
     await audit(tx, ctx, { actor, event: 'totp_enrolment', outcome: 'success', targetType: 'user', targetId: user.id });
-    return codes;
+    return { recoveryCodes, token };
   });
 }
 
@@ -345,14 +364,14 @@ export async function regenerateRecoveryCodes(deps: AccessDeps, session: Session
 /**
  * Changes the user's own password and ends their other sessions. An active session must step up;
  * the forced change after an administrator set the password (stage pending_password) needs only
- * the current password, given at sign-in minutes ago.
+ * the current password, given at sign-in minutes ago. Returns the session's new cookie value.
  */
 export async function changeOwnPassword(
   deps: AccessDeps,
   session: Session,
   input: StepUp & { currentPassword: string; newPassword: string },
   ctx: RequestContext,
-): Promise<SessionStage> {
+): Promise<{ stage: SessionStage; token: string }> {
   expectStage(session, 'pending_password', 'active');
   const user = await sessionUser(deps, session);
   if (input.currentPassword === input.newPassword) {
@@ -365,8 +384,8 @@ export async function changeOwnPassword(
     await spend(tx, code);
     await setPassword(tx, user, input.newPassword, { mustChange: false, field: 'newPassword', keepSession: session.tokenHash }, ctx);
     const stage = session.stage === 'active' ? 'active' : nextStage({ ...user, passwordMustChange: false, demo: false }, deps.roles, deps.demoMode);
-    await advanceSession(tx, session, stage, ctx.clock.now());
+    const token = await advanceSession(tx, session, stage, ctx.clock.now());
     await audit(tx, ctx, { actor: actorOf(session), event: 'password_change', outcome: 'success', targetType: 'user', targetId: user.id });
-    return stage;
+    return { stage, token };
   });
 }

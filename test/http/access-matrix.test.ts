@@ -31,6 +31,8 @@ interface World {
   document(inside: boolean): Promise<[string, string]>;
   user: { inside: string; outside: string };
   client: { inside: string; outside: string };
+  /** A fresh API client in Astana or Almaty (deactivating one must leave the others to later rows). */
+  freshClient(inside: boolean): Promise<string>;
   unique(): string;
 }
 
@@ -112,6 +114,7 @@ const routes: Record<string, Row> = {
     outside: 403,
   },
   'POST /api/v1/clients/:id/secrets': { request: (w, i) => post(`/api/v1/clients/${side(w, i, 'client')}/secrets`), ok: 201, outside: 404 },
+  'POST /api/v1/clients/:id/deactivate': { request: async (w, i) => post(`/api/v1/clients/${await w.freshClient(i)}/deactivate`), ok: 200, outside: 404 },
   'POST /api/v1/births/notifications': {
     request: (_w, i) => post('/api/v1/births/notifications', { facilityId: facility(i), child: { dateOfBirth: '2026-03-01', plurality: 1, birthOrder: 1 } }),
     ok: 201,
@@ -181,6 +184,7 @@ beforeAll(async () => {
     user: { inside: await user('target.astana', '711300000', ['statistician']), outside: await user('target.almaty', almaty, ['statistician']) },
     client: { inside: await client('client-astana', astana), outside: await client('client-almaty', almaty) },
     unique: () => `m${++n}`,
+    freshClient: (inside) => client(`client-${++n}`, inside ? astana : almaty),
     birth: (inside, stage) => makeBirth(birthDeps(t.db, t.clock), facility(inside), stage),
     document: async (inside) => {
       const deps = birthDeps(t.db, t.clock);
@@ -252,6 +256,7 @@ describe('the access matrix', () => {
       record: { inside: missingId(), outside: missingId() },
       user: { inside: missingId(), outside: missingId() },
       client: { inside: 'client-nowhere', outside: 'client-nowhere' },
+      freshClient: async () => 'client-nowhere',
       birth: async () => missingId(),
       document: async () => [missingId(), missingId()],
     };

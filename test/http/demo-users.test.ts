@@ -57,7 +57,8 @@ describe('demo users', () => {
           payload: { code },
         });
         expect(second.json()).toEqual({ stage: 'active' });
-        const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: `tirkeu_session=${cookie.value}` } });
+        const active = second.cookies.find((c) => c.name === 'tirkeu_session')!;
+        const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: `tirkeu_session=${active.value}` } });
         expect(me.json()).toMatchObject({ username: 'demo.office_registrar', jurisdiction: '711300000', scopes: expect.arrayContaining(['birth.register']) });
       }
     }

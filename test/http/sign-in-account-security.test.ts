@@ -6,7 +6,7 @@ import { isAppError } from '../../src/core/errors.ts';
 import { loadPack } from '../../src/places/pack.ts';
 import { loadPackIntoDb } from '../../src/places/store.ts';
 import { openTestApp, type TestApp } from '../support/app.ts';
-import { addUser, codeAt, codeNow, type Enrolled, enrolledUser, me, type Signed, signedIn, signedInWithCode, signIn } from '../support/sign-in.ts';
+import { addUser, codeAt, codeNow, cookieOf, type Enrolled, enrolledUser, me, type Signed, signedIn, signedInWithCode, signIn } from '../support/sign-in.ts';
 
 let t: TestApp;
 let admin: Enrolled;
@@ -72,6 +72,10 @@ describe('step-up: a session cookie alone does not change how an account signs i
     const changed = await post(adminSession, '/api/v1/auth/password', { currentPassword: admin.password, newPassword: next, code: await codeNow(t, admin.secret) });
     expect(changed.json()).toEqual({ stage: 'active' });
     admin.password = next;
+    // This session goes on under a new cookie; the old value and every other session end.
+    expect(await me(t, adminSession)).toBe(401);
+    const cookie = cookieOf(changed);
+    adminSession = { ...adminSession, cookie, headers: { cookie, 'x-csrf-token': adminSession.csrf } };
     expect(await me(t, adminSession)).toBe(200);
     expect(await me(t, other)).toBe(401);
   });

@@ -27,7 +27,7 @@ describe('sign-in with password change and TOTP, over HTTP', () => {
 
     const first = await t.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { username: 'admin.almaty', password: 'first password given by hand' } });
     expect(first.json()).toMatchObject({ stage: 'pending_password' });
-    const cookie = cookieOf(first);
+    let cookie = cookieOf(first);
     const csrf = first.json().csrfToken as string;
     const headers = { cookie, 'x-csrf-token': csrf };
 
@@ -38,6 +38,9 @@ describe('sign-in with password change and TOTP, over HTTP', () => {
     expect(common.json()).toMatchObject({ code: 'validation_failed', rule: 'common' });
     const changed = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers, payload: { currentPassword: 'first password given by hand', newPassword: 'steppe horses run at dawn' } });
     expect(changed.json()).toEqual({ stage: 'pending_enrolment' });
+    // Each step gives a new session cookie (a cookie planted before it is worth nothing).
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/totp/enrol', headers, payload: {} })).statusCode).toBe(401);
+    headers.cookie = cookie = cookieOf(changed);
 
     const enrol = await t.app.inject({ method: 'POST', url: '/api/v1/auth/totp/enrol', headers, payload: {} });
     const { secret, qrSvg, uri } = enrol.json();
@@ -47,6 +50,7 @@ describe('sign-in with password change and TOTP, over HTTP', () => {
     const code = await generate({ secret, epoch });
     const confirmed = await t.app.inject({ method: 'POST', url: '/api/v1/auth/totp/confirm', headers, payload: { code } });
     expect(confirmed.json().recoveryCodes).toHaveLength(10);
+    cookie = cookieOf(confirmed);
 
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
     expect(me.json()).toMatchObject({ username: 'admin.almaty', scopes: expect.arrayContaining(['user.manage']) });
@@ -62,7 +66,7 @@ describe('sign-in with password change and TOTP, over HTTP', () => {
     const ok = await t.app.inject({ method: 'POST', url: '/api/v1/auth/second-factor', headers: h2, payload: { code: fresh } });
     expect(ok.json()).toEqual({ stage: 'active' });
 
-    const audit = await t.app.inject({ method: 'GET', url: '/api/v1/audit?event=sign_in', headers: { cookie: h2.cookie } });
+    const audit = await t.app.inject({ method: 'GET', url: '/api/v1/audit?event=sign_in', headers: { cookie: cookieOf(ok) } });
     expect(audit.statusCode).toBe(200);
     // Newest first: the replayed code, the two password sign-ins, the wrong password.
     const lines = audit.json().items as { outcome: string; details: { reason?: string } }[];

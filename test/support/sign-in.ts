@@ -74,7 +74,9 @@ export async function signedInWithCode(t: TestApp, user: Enrolled): Promise<Sign
   expect(s.stage).toBe('pending_totp');
   const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/second-factor', headers: s.headers, payload: { code: await codeNow(t, user.secret) } });
   expect(res.statusCode, res.body).toBe(200);
-  return { ...s, stage: 'active' };
+  // Each step of a sign-in gives a new session cookie.
+  const cookie = cookieOf(res);
+  return { ...s, cookie, headers: { cookie, 'x-csrf-token': s.csrf }, stage: 'active' };
 }
 
 export async function me(t: TestApp, s: Pick<Signed, 'cookie'>): Promise<number> {

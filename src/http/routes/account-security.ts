@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { beginEnrolment, changeOwnPassword, confirmEnrolment, regenerateRecoveryCodes } from '../../access/sign-in.ts';
-import { requestContext } from '../authenticate.ts';
+import { requestContext, setSessionCookie } from '../authenticate.ts';
 import type { App, RouteDeps } from '../types.ts';
 import { accessDeps, pendingSession, Stage } from './auth-session.ts';
 
@@ -46,8 +46,9 @@ export function registerAccountSecurityRoutes(app: App, deps: RouteDeps): void {
         response: { 200: Type.Object({ stage: Stage, recoveryCodes: Type.Array(Type.String()) }) },
       },
     },
-    async (request) => {
-      const recoveryCodes = await confirmEnrolment(access, pendingSession(request), request.body.code, requestContext(request, deps));
+    async (request, reply) => {
+      const { recoveryCodes, token } = await confirmEnrolment(access, pendingSession(request), request.body.code, requestContext(request, deps));
+      if (token) setSessionCookie(reply, request, token);
       return { stage: 'active' as const, recoveryCodes };
     },
   );
@@ -84,8 +85,10 @@ export function registerAccountSecurityRoutes(app: App, deps: RouteDeps): void {
         response: { 200: Type.Object({ stage: Stage }) },
       },
     },
-    async (request) => ({
-      stage: await changeOwnPassword(access, pendingSession(request), request.body, requestContext(request, deps)),
-    }),
+    async (request, reply) => {
+      const { stage, token } = await changeOwnPassword(access, pendingSession(request), request.body, requestContext(request, deps));
+      setSessionCookie(reply, request, token);
+      return { stage };
+    },
   );
 }

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { readAudit } from '../../access/audit.ts';
 import { Instant } from '../../core/dates.ts';
+import { requestContext } from '../authenticate.ts';
 import type { App, RouteDeps } from '../types.ts';
 
 const AuditLineView = Type.Object({
@@ -39,7 +40,7 @@ export function registerAuditRoutes(app: App, deps: RouteDeps): void {
     },
     async (request) => {
       const q = request.query;
-      const page = await readAudit(deps.db, request.actor, { ...q, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined });
+      const page = await readAudit(deps.db, request.actor, { ...q, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined }, requestContext(request, deps));
       return { items: page.items.map((l) => ({ ...l, at: l.at.toISOString() })), next: page.next };
     },
   );

@@ -16,6 +16,13 @@ export function registerAuthRoutes(app: App, deps: RouteDeps): void {
     '/api/v1/auth/sign-in',
     {
       config: { scope: 'public' },
+      // A cross-site page can post a form without asking first, and so sign a victim's browser into
+      // the attacker's account (login CSRF): only the web app's JSON, which needs a preflight, signs in.
+      preValidation: async (request) => {
+        if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
+          throw new AppError('unsupported_media_type', 'sign in with a JSON body', { field: 'content-type', hint: 'send Content-Type: application/json' });
+        }
+      },
       schema: {
         tags,
         summary: 'Sign in with username and password; the answer says which step comes next',
@@ -44,9 +51,11 @@ export function registerAuthRoutes(app: App, deps: RouteDeps): void {
         response: { 200: Type.Object({ stage: Stage }) },
       },
     },
-    async (request) => ({
-      stage: await completeSecondFactor(access, pendingSession(request), request.body.code, requestContext(request, deps)),
-    }),
+    async (request, reply) => {
+      const { stage, token } = await completeSecondFactor(access, pendingSession(request), request.body.code, requestContext(request, deps));
+      setSessionCookie(reply, request, token);
+      return { stage };
+    },
   );
 
   app.post(

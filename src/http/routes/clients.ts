@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { addClient, listApiClients, rotateClientSecret } from '../../access/administration.ts';
+import { addClient, deactivateApiClient, listApiClients, rotateClientSecret } from '../../access/administration.ts';
 import { scopes } from '../../access/scopes.ts';
 import type { App, RouteDeps } from '../types.ts';
 import { requestContext } from '../authenticate.ts';
@@ -54,5 +54,19 @@ export function registerClientRoutes(app: App, deps: RouteDeps): void {
       },
     },
     async (request, reply) => reply.status(201).send({ secret: await rotateClientSecret(deps.db, request.params.id, requestContext(request, deps), request.actor) }),
+  );
+
+  app.post(
+    '/api/v1/clients/:id/deactivate',
+    {
+      config: { scope: 'system.admin' },
+      schema: {
+        tags,
+        summary: 'Stop a client now (a leaked secret): its secrets and bearer tokens end at once, without the grace period of a rotation',
+        params: IdParams,
+        response: { 200: ClientView },
+      },
+    },
+    async (request) => deactivateApiClient(deps.db, request.params.id, requestContext(request, deps), request.actor),
   );
 }
