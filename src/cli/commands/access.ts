@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { addClient, addUser, changeRoles, deactivate, listAccounts, listApiClients, resetPassword, rotateClientSecret } from '../../access/administration.ts';
+import { addClient, addUser, changeRoles, deactivate, deactivateApiClient, listAccounts, listApiClients, resetPassword, rotateClientSecret } from '../../access/administration.ts';
 import { queryAudit, type RequestContext } from '../../access/audit.ts';
 import { findClient } from '../../access/clients.ts';
 import type { Actor } from '../../access/policy.ts';
@@ -146,7 +146,7 @@ export function registerAccess(program: Command): void {
       }),
     );
 
-  const client = program.command('client').description('API clients (hospital and other systems): add, list, rotate secrets');
+  const client = program.command('client').description('API clients (hospital and other systems): add, list, rotate secrets, deactivate');
 
   client
     .command('add')
@@ -193,6 +193,19 @@ export function registerAccess(program: Command): void {
         if (!(await findClient(db, id))) throw new AppError('not_found', `no client ${id}`, { field: 'id', hint: 'see tirkeu client list' });
         const { ctx, by } = cli();
         process.stdout.write(`new secret for ${id}: ${await rotateClientSecret(db, id, ctx, by)}\n`);
+      }),
+    );
+
+  client
+    .command('deactivate')
+    .description('stop a client at once (a leaked secret): its secrets and bearer tokens end; history stays')
+    .argument('<id>')
+    .action((id: string) =>
+      withDb(async (db) => {
+        if (!(await findClient(db, id))) throw new AppError('not_found', `no client ${id}`, { field: 'id', hint: 'see tirkeu client list' });
+        const { ctx, by } = cli();
+        const stopped = await deactivateApiClient(db, id, ctx, by);
+        process.stdout.write(`client ${stopped.id} deactivated: its secrets and tokens no longer work\n`);
       }),
     );
 
