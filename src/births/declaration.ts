@@ -15,7 +15,7 @@ function oneOf<const T extends readonly string[]>(values: T, options?: TSchemaOp
  * Text as a person writes it on a form: not blank, no control characters (line breaks, bells) and no
  * invisible format characters (a right-to-left override would show a name other than the one stored).
  */
-const text = (max = 100) => Type.String({ minLength: 1, maxLength: max, pattern: '^(?=.*\\S)[^\\p{Cc}\\p{Cf}]*$' });
+const text = (max = 100) => Type.String({ minLength: 1, maxLength: max, pattern: '^[^\\p{Cc}\\p{Cf}]*[^\\s\\p{Cc}\\p{Cf}][^\\p{Cc}\\p{Cf}]*$' });
 const Kato = Type.String({ pattern: '^\\d{9}$', description: '9-digit KATO code' });
 
 export const legalStatuses = [
