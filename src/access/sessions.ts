@@ -96,8 +96,13 @@ export async function revokeSession(db: Queryable, tokenHash: string, now: Date)
   await db.query('UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL', [tokenHash, now]);
 }
 
-export async function revokeUserSessions(db: Queryable, userId: string, now: Date): Promise<number> {
-  const { rowCount } = await db.query('UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [userId, now]);
+/** Ends every session of a user, or every one but `keep` (the session that made the change). */
+export async function revokeUserSessions(db: Queryable, userId: string, now: Date, keep?: string): Promise<number> {
+  const { rowCount } = await db.query('UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL AND token_hash IS DISTINCT FROM $3', [
+    userId,
+    now,
+    keep ?? null,
+  ]);
   return rowCount;
 }
 

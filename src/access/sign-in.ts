@@ -5,7 +5,7 @@ import { verifyPassword, verifyPasswordDummy } from './passwords.ts';
 import { hashRecoveryCode, matchRecoveryCode, newRecoveryCodes } from './recovery-codes.ts';
 import { needsSecondFactor, type RoleCatalogue } from './roles.ts';
 import { openSecret, sealSecret } from './secret-box.ts';
-import { advanceSession, countCodeAttempt, createSession, type NewSession, type Session, type SessionStage } from './sessions.ts';
+import { advanceSession, countCodeAttempt, createSession, type NewSession, revokeUserSessions, type Session, type SessionStage } from './sessions.ts';
 import { addressBlockedUntil, beginAttempt, clearAttempts, recordAddressFailure } from './throttle-store.ts';
 import { addressKey, maxCodeFailuresPerSignIn, retryAfterSeconds, secondFactorKey, usernameKey } from './throttle.ts';
 import { checkTotp, newTotpSecret, totpQrSvg, totpUri } from './totp.ts';
@@ -340,6 +340,8 @@ export async function confirmEnrolment(deps: AccessDeps, session: Session, code:
     await clearAttempts(tx, key);
     const recoveryCodes = await replaceRecoveryCodes(tx, user.id);
     const token = session.stage !== 'active' ? await advanceSession(tx, session, 'active', now) : undefined;
+    // A replaced second factor is a changed way of signing in: whoever held the old one is signed out.
+    if (session.stage === 'active') await revokeUserSessions(tx, user.id, now, session.tokenHash);
     await audit(tx, ctx, { actor, event: 'totp_enrolment', outcome: 'success', targetType: 'user', targetId: user.id });
     return { recoveryCodes, token };
   });

@@ -7,6 +7,7 @@ import { findOffice, listChildren } from '../places/store.ts';
 import { hashPassword } from './passwords.ts';
 import { checkPassword, type PasswordContext } from './password-rules.ts';
 import { assertKnownRoles, type RoleCatalogue } from './roles.ts';
+import { revokeUserSessions } from './sessions.ts';
 import { clearAttempts } from './throttle-store.ts';
 import { usernameKey } from './throttle.ts';
 
@@ -183,10 +184,6 @@ export async function setPassword(
     `UPDATE users SET password_hash = $2, password_must_change = $3, password_changed_at = $4, demo = false, updated_at = $4 WHERE id = $1`,
     [user.id, await hashPassword(password), options.mustChange, now],
   );
-  await tx.query('UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL AND token_hash IS DISTINCT FROM $3', [
-    user.id,
-    now,
-    options.keepSession ?? null,
-  ]);
+  await revokeUserSessions(tx, user.id, now, options.keepSession);
   if (options.mustChange) await clearAttempts(tx, usernameKey(user.username));
 }

@@ -25,7 +25,7 @@ afterAll(() => t.close());
 const post = (s: Signed, url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: s.headers, payload });
 
 describe('step-up: a session cookie alone does not change how an account signs in', () => {
-  it('asks for the current password and a current code before replacing the second factor', async () => {
+  it('asks for the current password and a current code before replacing the second factor, then ends the other sessions', async () => {
     const cookieOnly = await post(adminSession, '/api/v1/auth/totp/enrol', {});
     expect(cookieOnly.json()).toMatchObject({ status: 400, field: 'currentPassword' });
     const noCode = await post(adminSession, '/api/v1/auth/totp/enrol', { currentPassword: admin.password });
@@ -44,7 +44,9 @@ describe('step-up: a session cookie alone does not change how an account signs i
     expect(confirmed.json().recoveryCodes).toHaveLength(10);
     admin.secret = next;
     admin.recoveryCodes = confirmed.json().recoveryCodes;
-    expect(await me(t, elsewhere)).toBe(200);
+    // Replacing the second factor signs out everyone else: whoever held the old one included.
+    expect(await me(t, elsewhere)).toBe(401);
+    expect(await me(t, adminSession)).toBe(200);
     await signedInWithCode(t, admin);
   });
 
