@@ -139,12 +139,18 @@ export async function addClient(db: Db, roles: RoleCatalogue, input: NewClient, 
   });
 }
 
+/** A client an administrator may manage, locked for the change; outside its jurisdiction it answers as missing. */
+async function managedClient(tx: Tx, id: string, actor: Actor | undefined): Promise<ApiClient> {
+  const client = await findClient(tx, id, { lock: true });
+  authorize(actor, 'system.admin', client ? { jurisdiction: client.jurisdiction } : undefined, { existing: true });
+  if (!client) throw notFound();
+  return client;
+}
+
 export async function rotateClientSecret(db: Db, id: string, ctx: RequestContext, actor: Actor | undefined): Promise<string> {
   authorize(actor, 'system.admin');
   return administer(db, ctx, actor, 'client_secret_rotated', { type: 'client', id }, async (tx) => {
-    const client = await findClient(tx, id, { lock: true });
-    authorize(actor, 'system.admin', client ? { jurisdiction: client.jurisdiction } : undefined, { existing: true });
-    if (!client) throw notFound();
+    const client = await managedClient(tx, id, actor);
     const secret = await rotateSecret(tx, client.id, ctx);
     await audit(tx, ctx, { actor, event: 'client_secret_rotated', outcome: 'success', targetType: 'client', targetId: client.id });
     return secret;
@@ -155,9 +161,7 @@ export async function rotateClientSecret(db: Db, id: string, ctx: RequestContext
 export async function deactivateApiClient(db: Db, id: string, ctx: RequestContext, actor: Actor | undefined): Promise<ApiClient> {
   authorize(actor, 'system.admin');
   return administer(db, ctx, actor, 'client_deactivated', { type: 'client', id }, async (tx) => {
-    const client = await findClient(tx, id, { lock: true });
-    authorize(actor, 'system.admin', client ? { jurisdiction: client.jurisdiction } : undefined, { existing: true });
-    if (!client) throw notFound();
+    const client = await managedClient(tx, id, actor);
     const stopped = await deactivateClient(tx, client.id, ctx);
     await audit(tx, ctx, { actor, event: 'client_deactivated', outcome: 'success', targetType: 'client', targetId: client.id });
     return stopped;

@@ -1,5 +1,4 @@
 import net from 'node:net';
-import pg from 'pg';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.ts';
@@ -10,7 +9,7 @@ import { AppError } from '../../src/core/errors.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { testConfig } from '../support/app.ts';
-import { openTestDb, serverUrl, type TestDb } from '../support/db.ts';
+import { admin, openTestDb, serverUrl, type TestDb } from '../support/db.ts';
 import { readTemplate } from '../support/template.ts';
 
 /** A pino logger writing into a string, as production would write to stdout. */
@@ -154,15 +153,6 @@ describe('errors at the database interface', () => {
 
   it.runIf(serverUrl)('make a database that refuses new connections (maintenance, a restore under way) unavailable (503), and serve again once it takes them', async () => {
     const name = new URL(db.url!).pathname.slice(1);
-    const admin = async (sql: string) => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    };
     const remote: Db = await openPostgres(db.url!, 2, { connectTimeoutMs: 1_000 });
     const app = await buildApp({ db: remote, config: testConfig(), clock: fixedClock('2026-03-02T06:00:00Z'), logger: false });
     try {

@@ -9,7 +9,8 @@ import { readTemplate } from './template.ts';
 /** Set to a PostgreSQL server URL to run the storage and workflow suites there instead of on PGlite. */
 export const serverUrl = process.env.TIRKEU_TEST_DATABASE_URL || undefined;
 
-async function admin(sql: string): Promise<void> {
+/** Runs one statement on the test server as its administrator (CREATE/DROP/ALTER DATABASE). */
+export async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
