@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Json } from '../core/action-log/hashing.ts';
 import { isUuid, uuidv7 } from '../core/ids.ts';
 import { notFound } from '../core/errors.ts';
+import { audit, type RequestContext } from '../access/audit.ts';
 import type { Actor } from '../access/policy.ts';
 import { authorize } from '../access/policy.ts';
 import { findRecord } from '../core/action-log/record-store.ts';
@@ -49,8 +50,8 @@ export async function attachDocument(deps: BirthDeps, recordId: string, upload: 
   });
 }
 
-/** A document's bytes, for someone who may read its record (404 otherwise, as for the record). */
-export async function readDocument(deps: BirthDeps, recordId: string, documentId: string, actor: Actor | undefined): Promise<StoredDocument & { content: Buffer }> {
+/** A document's bytes, for someone who may read its record (404 otherwise, as for the record); every read is audited. */
+export async function readDocument(deps: BirthDeps, recordId: string, documentId: string, actor: Actor | undefined, ctx: RequestContext): Promise<StoredDocument & { content: Buffer }> {
   const record = isUuid(recordId) ? await findRecord<BirthState & Json>(deps.db, recordId) : undefined;
   authorize(actor, 'record.read', record ? { jurisdiction: record.jurisdiction } : undefined, { existing: true });
   if (!record) throw notFound();
@@ -59,5 +60,6 @@ export async function readDocument(deps: BirthDeps, recordId: string, documentId
     [documentId, recordId],
   );
   if (!rows[0]) throw notFound();
+  await audit(deps.db, ctx, { actor, event: 'document_read', outcome: 'success', targetType: 'document', targetId: rows[0].id });
   return { ...rows[0], content: Buffer.from(rows[0].content) };
 }

@@ -65,6 +65,8 @@ describe('supporting documents', () => {
     expect(read.statusCode).toBe(200);
     expect(read.headers['content-type']).toBe('application/pdf');
     expect(read.headers['content-disposition']).toMatch(/^attachment; filename="[0-9a-f-]+\.pdf"$/);
+    const audited = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM access_audit WHERE event = 'document_read' AND target_id = $1", [uploaded.json().document.id]);
+    expect(audited.rows[0]!.n).toBe(1);
     expect(Buffer.compare(read.rawPayload, pdf)).toBe(0);
     const outsider = await t.app.inject({ method: 'GET', url: `/api/v1/births/${id}/documents/${uploaded.json().document.id}`, headers: headers.almaty });
     expect(outsider.statusCode).toBe(404);

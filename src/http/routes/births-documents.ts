@@ -1,5 +1,4 @@
 import { Type } from 'typebox';
-import { audit } from '../../access/audit.ts';
 import { attachDocument, documentMediaTypes, readDocument } from '../../births/documents.ts';
 import type { BirthDeps } from '../../births/workflow.ts';
 import { AppError } from '../../core/errors.ts';
@@ -47,8 +46,7 @@ export function registerBirthDocumentRoutes(app: App, deps: BirthDeps, limits: {
       schema: { tags, summary: 'A supporting document, as uploaded, as a download (every read is audited)', params: Type.Object({ id: Type.String({ maxLength: 64 }), documentId: Type.String({ maxLength: 64 }) }) },
     },
     async (request, reply) => {
-      const document = await readDocument(deps, request.params.id, request.params.documentId, request.actor);
-      await audit(deps.db, requestContext(request, deps), { actor: request.actor!, event: 'document_read', outcome: 'success', targetType: 'document', targetId: document.id });
+      const document = await readDocument(deps, request.params.id, request.params.documentId, request.actor, requestContext(request, deps));
       // A download, never rendered in the app's origin: an uploaded file cannot act as a page of tirkeu.
       const extension = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' }[document.mediaType] ?? 'bin';
       return reply
