@@ -11,7 +11,7 @@ import { allocateActNumbers, allocateIinsInBulk, claimIins } from './allocation.
 import { Declaration, legalStatuses, type Parent } from './declaration.ts';
 import { checkIin } from './iin.ts';
 import { type BirthPayload, birthRecord, type Registration } from './record.ts';
-import { type BirthRules, checkDeclaration, citizenshipAtBirth, timelinessOf } from './rules.ts';
+import { type BirthRules, checkDeclaration, citizenshipAtBirth, timelinessOf, type UnverifiedFact } from './rules.ts';
 import { type BirthDeps, localDate } from './workflow.ts';
 
 /**
@@ -80,6 +80,8 @@ export interface LegacyBirth {
   registeredOn: string;
   iin: string | undefined;
   declaration: Declaration;
+  /** Parent facts the register holds that do not check (a mistyped IIN): kept, marked unverified. */
+  unverified: UnverifiedFact[];
 }
 
 export interface RejectedRow {
@@ -176,8 +178,9 @@ export function parseLegacyRow(values: Record<string, string | undefined>, rules
   const registeredOn = dateOf('registered_on') ?? dateOfBirth;
   if (registeredOn > today) fail('registered_on', `registered_on ${registeredOn} is in the future (today is ${today})`);
   if (registeredOn < dateOfBirth) fail('registered_on', 'registered before the date of birth');
+  let unverified: UnverifiedFact[] = [];
   try {
-    checkDeclaration(declaration, registeredOn, rules);
+    unverified = checkDeclaration(declaration, registeredOn, rules);
   } catch (error) {
     if (error instanceof AppError) fail(legacyColumnOf(String(error.details.field ?? '')), error.message);
     throw error;
@@ -187,7 +190,7 @@ export function parseLegacyRow(values: Record<string, string | undefined>, rules
     const check = checkIin(iin, rules.iin);
     if (!check.valid) fail('iin', `not a valid IIN: ${check.problems[0]!.message}`);
   }
-  return { ref, number: bounded('act_number', 100), officeId: bounded('office_id', 64), registeredOn, iin, declaration };
+  return { ref, number: bounded('act_number', 100), officeId: bounded('office_id', 64), registeredOn, iin, declaration, unverified };
 }
 
 /** The legacy column behind a declaration field the rules name (child.dateOfBirth → child_date_of_birth). */
@@ -399,7 +402,7 @@ async function writeBatch(deps: BirthDeps, batch: Accepted[], report: ImportRepo
         citizenship: citizenshipAtBirth(birth.declaration, deps.rules.citizenship),
       };
       const payloads: BirthPayload[] = [
-        { type: 'DECLARE', declaration: birth.declaration, jurisdiction: kato, missingDocuments: [], legacyRef: birth.ref },
+        { type: 'DECLARE', declaration: birth.declaration, jurisdiction: kato, missingDocuments: [], legacyRef: birth.ref, ...(birth.unverified.length && { unverified: birth.unverified }) },
         { type: 'VALIDATE' },
         { type: 'REGISTER', registration },
       ];

@@ -143,6 +143,15 @@ describe('legacy register import', () => {
     expect((await record('R-1'))!.number).toBe('R-1');
   });
 
+  it('keeps a parent fact of the register that does not check (a mistyped mother IIN), marked unverified', async () => {
+    const report = await run([{ ...base, legacy_ref: 'U-1', act_number: '71-2010-0900', mother_iin: '791028302729' }]);
+    expect(report).toMatchObject({ imported: 1, rejected: [] });
+    const { rows } = await db.query<{ unverified: { field: string; code: string; confirmedBy: string | null }[] }>(
+      "SELECT data->'unverified' AS unverified FROM records WHERE type = 'birth' AND ref = 'U-1'",
+    );
+    expect(rows[0]!.unverified).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'mother.iin', code: 'iin_invalid', confirmedBy: null })]));
+  });
+
   it('accepts registers without act number, office or registration date, by the documented defaults', async () => {
     const bare = { ...base, act_number: '', office_id: '', registered_on: '' };
     const report = await run([
