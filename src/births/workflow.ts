@@ -1,4 +1,6 @@
 import { type Actor, authorize } from '../access/policy.ts';
+import type { RequestContext } from '../access/audit.ts';
+import { readRecord } from '../access/records.ts';
 import type { Scope } from '../access/scopes.ts';
 import { appendAction, createRecord, findRecord, type RecordRow, type WriteResult } from '../core/action-log/record-store.ts';
 import type { Json } from '../core/action-log/hashing.ts';
@@ -10,6 +12,7 @@ import { appendEvent } from '../core/jobs/events.ts';
 import { significantPrefix } from '../places/hierarchy.ts';
 import { findFacility, findOffice, findPlace } from '../places/store.ts';
 import { allocateActNumber, allocateIin } from './allocation.ts';
+import { availableBirthActions } from './available-actions.ts';
 import { allowedActions } from '../core/action-log/record-definition.ts';
 import { isIsoDate } from '../core/dates.ts';
 import type { Declaration, Notification } from './declaration.ts';
@@ -97,6 +100,19 @@ async function placeOfBirth(db: Queryable, declaration: Declaration): Promise<{ 
   if (!place.kato) throw new AppError('validation_failed', 'a birth abroad is registered at the office of the parents’ residence: give its place code', { field: 'child.placeOfBirth.kato' });
   if (!(await findPlace(db, place.kato))) throw new AppError('validation_failed', `no place with KATO code ${place.kato}`, { field: 'child.placeOfBirth.kato', hint: 'search places with GET /api/v1/places?q=' });
   return { kato: place.kato, facilityId: null };
+}
+
+/** The actions `actor` may take on the birth now, as its buttons (see available-actions.ts). */
+export function birthActionsFor(deps: BirthDeps, record: BirthRow, actor: Actor | undefined): string[] {
+  const me = actor && actor.kind !== 'system' ? actorId(actor) : undefined;
+  return availableBirthActions(record, actor, { me, today: localDate(deps.clock.now(), deps.timeZone), rules: deps.rules });
+}
+
+/** A birth record for a reader (audited, 404 outside the reader's jurisdiction or for another record type). */
+export async function readBirth(deps: BirthDeps, id: string, actor: Actor | undefined, ctx: RequestContext): Promise<BirthRow> {
+  const record = await readRecord(deps.db, actor, id, ctx);
+  if (record.type !== birthRecord.type) throw notFound();
+  return record as unknown as BirthRow;
 }
 
 /** Unverified facts nobody has confirmed, as warnings: each names the field that was sent. */

@@ -121,6 +121,7 @@ const routes: Record<string, Row> = {
     outside: 403,
   },
   'POST /api/v1/births': { request: (_w, i) => post('/api/v1/births', facilityDeclaration(facility(i))), ok: 201, outside: 403 },
+  'GET /api/v1/births/:id': { request: async (w, i) => get(`/api/v1/births/${await w.birth(i)}`), ok: 200, outside: 404 },
   'PUT /api/v1/births/:id/declaration': {
     request: async (w, i) => ({ method: 'PUT', url: `/api/v1/births/${await w.birth(i)}/declaration`, payload: facilityDeclaration(facility(i)) }),
     ok: 200,

@@ -255,6 +255,35 @@ describe('birth registration over the API', () => {
     expect(approved.json().iin).toBe(registered.json().iin);
   });
 
+  it('tells each reader the actions it may take now, and the server refuses the others anyway', async () => {
+    const lateBirth = { ...facilityBirth, child: { ...facilityBirth.child, dateOfBirth: '2026-01-20' }, documents: [{ type: 'medical_birth_certificate' }, { type: 'late_registration_statement' }] };
+    const declared = await as('agent', { method: 'POST', url: '/api/v1/births', payload: lateBirth });
+    const id = declared.json().id;
+    // Documents are missing: nobody is offered validation yet.
+    expect(declared.json().allowedActions).not.toContain('VALIDATE');
+    expect(declared.json().allowedActions).toEqual(expect.arrayContaining(['DECLARE', 'ASSIGN']));
+    await seeAll(id, lateBirth);
+    const validated = await as('agent', { method: 'POST', url: `/api/v1/births/${id}/validate` });
+    expect(validated.statusCode, validated.body).toBe(200);
+    // An agent sees no register button, and the server refuses it anyway.
+    expect(validated.json().allowedActions).not.toContain('REGISTER');
+    expect((await as('agent', { method: 'POST', url: `/api/v1/births/${id}/register` })).statusCode).toBe(403);
+    // A registrar is offered the approval a late birth needs first, then registration.
+    const read = await as('registrar', { method: 'GET', url: `/api/v1/births/${id}` });
+    expect(read.statusCode).toBe(200);
+    expect(read.json().allowedActions).toContain('APPROVE_REGISTRATION');
+    expect(read.json().allowedActions).not.toContain('REGISTER');
+    const approved = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/approve-registration`, payload: { reason: 'the mother was in hospital' } });
+    expect(approved.json().allowedActions).toContain('REGISTER');
+    expect(approved.json().allowedActions).not.toContain('APPROVE_REGISTRATION');
+    const registered = await as('registrar', { method: 'POST', url: `/api/v1/births/${id}/register`, payload: { confirm: declared.json().data.unverified?.map((f: { field: string }) => f.field) ?? [] } });
+    expect(registered.statusCode, registered.body).toBe(200);
+    expect(registered.json().allowedActions).not.toContain('REVOKE');
+    expect((await as('regional', { method: 'GET', url: `/api/v1/births/${id}` })).json().allowedActions).toEqual(expect.arrayContaining(['REVOKE', 'REQUEST_CORRECTION']));
+    // Outside the jurisdiction: the same 404 as a missing record.
+    expect((await as('almaty', { method: 'GET', url: `/api/v1/births/${id}` })).statusCode).toBe(404);
+  });
+
   it('refuses bad facts with the field at fault, writing nothing', async () => {
     const cases: [object, string][] = [
       [{ ...facilityBirth, child: { ...facilityBirth.child, dateOfBirth: '2027-01-01' } }, 'child.dateOfBirth'],

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { BirthRow } from '../../births/workflow.ts';
-import { warningsOf } from '../../births/workflow.ts';
+import type { Actor } from '../../access/policy.ts';
+import { type BirthDeps, type BirthRow, birthActionsFor, warningsOf } from '../../births/workflow.ts';
 import { AppError } from '../../core/errors.ts';
 
 /** What the births route files share: the record as the API shows it, and the Idempotency-Key. */
@@ -19,10 +19,22 @@ export const BirthView = Type.Object({
   data: Type.Unknown(),
   /** Parent facts kept unverified: the registrar confirms each (register's `confirm`) before registering. */
   warnings: Type.Array(Type.String()),
+  /** What the caller may do with the record now (VALIDATE, REGISTER, …): the buttons that will work. */
+  allowedActions: Type.Array(Type.String()),
 });
 
-export function view(record: BirthRow) {
-  return { id: record.id, status: record.status, version: record.version, jurisdiction: record.jurisdiction, number: record.number, iin: record.subjectId, data: record.data, warnings: warningsOf(record) };
+export function view(deps: BirthDeps, actor: Actor | undefined, record: BirthRow) {
+  return {
+    id: record.id,
+    status: record.status,
+    version: record.version,
+    jurisdiction: record.jurisdiction,
+    number: record.number,
+    iin: record.subjectId,
+    data: record.data,
+    warnings: warningsOf(record),
+    allowedActions: birthActionsFor(deps, record, actor),
+  };
 }
 
 /** The Idempotency-Key header: a client-made id of this submission, so a retry never writes twice. */

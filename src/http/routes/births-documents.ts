@@ -35,7 +35,7 @@ export function registerBirthDocumentRoutes(app: App, deps: BirthDeps, limits: {
       }
       const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
       const result = await attachDocument(deps, request.params.id, { type: request.query.type, mediaType, content: request.body }, { actor: request.actor, idempotencyKey: idempotencyKey(request) });
-      return reply.status(201).send({ document: result.document, record: view(result.record) });
+      return reply.status(201).send({ document: result.document, record: view(deps, request.actor, result.record) });
     },
   );
 

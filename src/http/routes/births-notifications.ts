@@ -25,9 +25,9 @@ export function registerBirthNotificationRoutes(app: App, deps: BirthDeps): void
     },
     async (request, reply) => {
       const w = { actor: request.actor, idempotencyKey: idempotencyKey(request) };
-      if (isFhirBundle(request.body)) return reply.status(201).send(view(await notifyBirthFromFhir(deps, request.body, { facilityId: request.query.facilityId }, w)));
+      if (isFhirBundle(request.body)) return reply.status(201).send(view(deps, request.actor, await notifyBirthFromFhir(deps, request.body, { facilityId: request.query.facilityId }, w)));
       if (request.validationError) throw request.validationError;
-      return reply.status(201).send(view(await notifyBirth(deps, request.body, w)));
+      return reply.status(201).send(view(deps, request.actor, await notifyBirth(deps, request.body, w)));
     },
   );
 }

@@ -15,7 +15,9 @@ import {
   requestCorrection,
   revokeBirth,
   validateBirth,
+  readBirth,
 } from '../../births/workflow.ts';
+import { requestContext } from '../authenticate.ts';
 import type { App } from '../types.ts';
 import { BirthView, Id, idempotencyKey, tags, Version, view } from './births-common.ts';
 
@@ -25,6 +27,15 @@ const Confirm = Type.Optional(Type.Array(Type.String({ maxLength: 60 }), { maxIt
 
 /** Declaring, the workflow actions on a birth record, and corrections. */
 export function registerBirthWorkflowRoutes(app: App, deps: BirthDeps): void {
+  app.get(
+    '/api/v1/births/:id',
+    {
+      config: { scope: 'record.read' },
+      schema: { tags, summary: 'A birth record, with the actions you may take on it now (every read is audited)', params: Id, response: { 200: BirthView } },
+    },
+    async (request) => view(deps, request.actor, await readBirth(deps, request.params.id, request.actor, requestContext(request, deps))),
+  );
+
   app.post(
     '/api/v1/births',
     {
@@ -33,7 +44,7 @@ export function registerBirthWorkflowRoutes(app: App, deps: BirthDeps): void {
     },
     async (request, reply) => {
       const result = await declareBirth(deps, request.body, { actor: request.actor, idempotencyKey: idempotencyKey(request) });
-      return reply.status(201).send(view(result.record));
+      return reply.status(201).send(view(deps, request.actor, result.record));
     },
   );
 
@@ -52,7 +63,7 @@ export function registerBirthWorkflowRoutes(app: App, deps: BirthDeps): void {
     },
     async (request) => {
       const w = { actor: request.actor, idempotencyKey: idempotencyKey(request), recordId: request.params.id, expectedVersion: request.query.version };
-      return view((await declareBirth(deps, request.body, w)).record);
+      return view(deps, request.actor, (await declareBirth(deps, request.body, w)).record);
     },
   );
 
@@ -78,7 +89,7 @@ export function registerBirthWorkflowRoutes(app: App, deps: BirthDeps): void {
         },
       },
       async (request) =>
-        view(await useCase(deps, request.params.id, { actor: request.actor, idempotencyKey: idempotencyKey(request), expectedVersion: request.body.version, reason: request.body.reason })),
+        view(deps, request.actor, await useCase(deps, request.params.id, { actor: request.actor, idempotencyKey: idempotencyKey(request), expectedVersion: request.body.version, reason: request.body.reason })),
     );
   }
 
@@ -102,7 +113,7 @@ export function registerBirthWorkflowRoutes(app: App, deps: BirthDeps): void {
       },
     },
     async (request) =>
-      view(await registerBirth(deps, request.params.id, { actor: request.actor, idempotencyKey: idempotencyKey(request), expectedVersion: request.body.version, confirm: request.body.confirm })),
+      view(deps, request.actor, await registerBirth(deps, request.params.id, { actor: request.actor, idempotencyKey: idempotencyKey(request), expectedVersion: request.body.version, confirm: request.body.confirm })),
   );
 
   app.post(
@@ -123,7 +134,7 @@ export function registerBirthWorkflowRoutes(app: App, deps: BirthDeps): void {
     },
     async (request) => {
       const { version, reason, confirm } = request.body;
-      return view(await approveCorrection(deps, request.params.id, { actor: request.actor, idempotencyKey: idempotencyKey(request), expectedVersion: version, reason, confirm }));
+      return view(deps, request.actor, await approveCorrection(deps, request.params.id, { actor: request.actor, idempotencyKey: idempotencyKey(request), expectedVersion: version, reason, confirm }));
     },
   );
 
@@ -146,7 +157,7 @@ export function registerBirthWorkflowRoutes(app: App, deps: BirthDeps): void {
     },
     async (request) => {
       const { type, reference, version, reason } = request.body;
-      return view(await recordEvidenceSeen(deps, request.params.id, { type, reference }, { actor: request.actor, idempotencyKey: idempotencyKey(request), expectedVersion: version, reason }));
+      return view(deps, request.actor, await recordEvidenceSeen(deps, request.params.id, { type, reference }, { actor: request.actor, idempotencyKey: idempotencyKey(request), expectedVersion: version, reason }));
     },
   );
 
@@ -164,7 +175,7 @@ export function registerBirthWorkflowRoutes(app: App, deps: BirthDeps): void {
     },
     async (request) => {
       const w = { actor: request.actor, idempotencyKey: idempotencyKey(request), expectedVersion: request.body.version, reason: request.body.reason };
-      return view(await requestCorrection(deps, request.params.id, request.body.declaration, w));
+      return view(deps, request.actor, await requestCorrection(deps, request.params.id, request.body.declaration, w));
     },
   );
 }
