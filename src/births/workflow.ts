@@ -9,17 +9,15 @@ import type { Db, Queryable, Tx } from '../core/db/types.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { isUuid } from '../core/ids.ts';
 import { appendEvent } from '../core/jobs/events.ts';
-import { significantPrefix } from '../places/hierarchy.ts';
-import { findFacility, findOffice, findPlace } from '../places/store.ts';
+import { findFacility, findPlace } from '../places/store.ts';
 import { allocateActNumber, allocateIin } from './allocation.ts';
 import { availableBirthActions } from './available-actions.ts';
 import { allowedActions } from '../core/action-log/record-definition.ts';
-import { isIsoDate } from '../core/dates.ts';
 import type { Declaration, Notification } from './declaration.ts';
 import { notificationFromFhir } from './fhir-notification.ts';
 import { type BirthPayload, type BirthState, birthRecord, heldDocuments, unconfirmedCorrectionFacts, unconfirmedFacts, type UnverifiedParentFact } from './record.ts';
 import { loadPack } from '../places/pack.ts';
-import { type BirthRules, checkDeclaration, citizenshipAtBirth, daysBetween, missingDocuments, parseBirthRules, timelinessOf, unverifiedParentFacts } from './rules.ts';
+import { type BirthRules, checkDeclaration, citizenshipAtBirth, missingDocuments, parseBirthRules, timelinessOf, unverifiedParentFacts } from './rules.ts';
 
 /**
  * The birth registration use cases. Each is one transaction: permission (can, through authorize),
@@ -404,57 +402,5 @@ export async function recordEvidenceSeen(deps: BirthDeps, id: string, document: 
     // A retry is recognised by what was seen, not by what is missing now.
     const result = await appendBirthAction(tx, deps, record, { type: 'EVIDENCE_SEEN', document: seen, missingDocuments: missing }, w, { event: 'evidence_seen', request: { type: 'EVIDENCE_SEEN', document: seen } });
     return result.record;
-  });
-}
-
-export interface GapEntry {
-  id: string;
-  status: string;
-  facilityId: string | null;
-  jurisdiction: string;
-  dateOfBirth: string;
-  /** Null when the stored date is not a calendar date (a record from before dates were checked). */
-  ageDays: number | null;
-  notifiedAt: string;
-  overdue: boolean;
-}
-
-/**
- * "The gap": births a facility notified that are not registered yet, oldest first, inside the
- * reader's jurisdiction (and under `within`, or an office's place, when given). What registrars
- * work through: a registered, archived or revoked birth leaves it.
- */
-export async function listGap(deps: BirthDeps, actor: Actor | undefined, q: { within?: string; office?: string; limit: number }): Promise<GapEntry[]> {
-  authorize(actor, 'record.read');
-  const scope = actor.kind === 'system' ? null : actor.jurisdiction;
-  let within = q.within ?? null;
-  if (q.office) {
-    const office = await findOffice(deps.db, q.office);
-    if (!office) throw new AppError('validation_failed', `no registry office ${q.office}`, { field: 'office', hint: 'see GET /api/v1/offices' });
-    within = office.kato;
-  }
-  const prefixes = [scope, within].filter((p): p is string => p !== null).map((p) => `${significantPrefix(p)}%`);
-  const { rows } = await deps.db.query<{ id: string; status: string; jurisdiction: string; data: BirthState }>(
-    `SELECT id, status, jurisdiction, data FROM records
-     WHERE type = 'birth' AND status IN ('NOTIFIED', 'DECLARED', 'REQUIRES_UPDATE', 'VALIDATED')
-       AND data->>'notifiedAt' IS NOT NULL AND jurisdiction LIKE ALL ($1::text[])
-     ORDER BY data->'notification'->'child'->>'dateOfBirth', id LIMIT $2`,
-    [prefixes.length ? prefixes : ['%'], q.limit],
-  );
-  const today = localDate(deps.clock.now(), deps.timeZone);
-  return rows.map((r) => {
-    const dateOfBirth = r.data.notification!.child.dateOfBirth;
-    const valid = typeof dateOfBirth === 'string' && isIsoDate(dateOfBirth) && dateOfBirth <= today;
-    return {
-      id: r.id,
-      status: r.status,
-      facilityId: r.data.facilityId,
-      jurisdiction: r.jurisdiction,
-      dateOfBirth,
-      ageDays: valid ? daysBetween(dateOfBirth, today) : null,
-      notifiedAt: r.data.notifiedAt!,
-      // A birth whose date cannot be read is treated as overdue: someone must look at it.
-      overdue: !valid || timelinessOf(dateOfBirth, today, deps.rules) !== 'current',
-    };
   });
 }

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { type BirthDeps, listGap } from '../../births/workflow.ts';
+import { listGap } from '../../births/queues.ts';
+import type { BirthDeps } from '../../births/workflow.ts';
 import type { App } from '../types.ts';
 import { tags } from './births-common.ts';
 
