@@ -72,3 +72,110 @@ export async function listGap(deps: BirthDeps, actor: Actor | undefined, q: { wi
     };
   });
 }
+
+/**
+ * The work queues of a registry office, by the status a record waits in. `mine` is what the reader
+ * has taken to work on. Oldest first (what waits longest comes first), except the registered, newest
+ * first.
+ */
+export const birthQueues = {
+  notified: ['NOTIFIED'],
+  ready_to_validate: ['DECLARED'],
+  requires_update: ['REQUIRES_UPDATE'],
+  ready_to_register: ['VALIDATED'],
+  corrections: ['CORRECTION_REQUESTED'],
+  recently_registered: ['REGISTERED'],
+  mine: ['NOTIFIED', 'DECLARED', 'REQUIRES_UPDATE', 'VALIDATED', 'REGISTERED', 'CORRECTION_REQUESTED'],
+} as const;
+export type BirthQueue = keyof typeof birthQueues;
+export const birthQueueNames = Object.keys(birthQueues) as BirthQueue[];
+
+export interface QueueEntry {
+  id: string;
+  status: string;
+  version: number;
+  jurisdiction: string;
+  childName: string | null;
+  dateOfBirth: string | null;
+  ageDays: number | null;
+  /** Past the legal period for a current registration: it will need the late documents and approval. */
+  late: boolean;
+  assignedTo: string | null;
+  updatedAt: string;
+}
+
+function holderOf(actor: Actor): string | null {
+  return actor.kind === 'system' ? null : `${actor.kind}:${actor.id}`;
+}
+
+/** A page position: the last entry's time and id, opaque to the caller. */
+function encodeCursor(updatedAt: Date, id: string): string {
+  return Buffer.from(`${updatedAt.toISOString()}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: string; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) {
+    throw new AppError('validation_failed', 'this cursor is not one the list gave', { field: 'after', hint: 'send the `next` of the previous page, or nothing for the first page' });
+  }
+  return { at, id };
+}
+
+/** How many records wait in each queue, inside the reader's jurisdiction (and area, if asked). */
+export async function countBirthQueues(deps: BirthDeps, actor: Actor | undefined, q: { within?: string; office?: string }): Promise<Record<BirthQueue, number>> {
+  const prefixes = await areaPrefixes(deps, actor, q);
+  const { rows } = await deps.db.query<{ status: string; n: number; mine: number }>(
+    `SELECT status, count(*)::int AS n, count(*) FILTER (WHERE data->>'assignedTo' = $2)::int AS mine FROM records
+     WHERE type = 'birth' AND jurisdiction LIKE ALL ($1::text[]) GROUP BY status`,
+    [prefixes, holderOf(actor!)],
+  );
+  const byStatus = new Map(rows.map((r) => [r.status, r]));
+  return Object.fromEntries(
+    birthQueueNames.map((name) => [
+      name,
+      name === 'mine' ? rows.reduce((sum, r) => sum + r.mine, 0) : birthQueues[name].reduce((sum, status) => sum + (byStatus.get(status)?.n ?? 0), 0),
+    ]),
+  ) as Record<BirthQueue, number>;
+}
+
+/** One page of a work queue, cut to the reader's jurisdiction before the page is cut. */
+export async function listBirthQueue(
+  deps: BirthDeps,
+  actor: Actor | undefined,
+  queue: BirthQueue,
+  q: { within?: string; office?: string; after?: string; limit: number },
+): Promise<{ items: QueueEntry[]; next: string | null }> {
+  const prefixes = await areaPrefixes(deps, actor, q);
+  const newestFirst = queue === 'recently_registered';
+  const after = q.after ? decodeCursor(q.after) : null;
+  const { rows } = await deps.db.query<{ id: string; status: string; version: number; jurisdiction: string; data: BirthState; updatedAt: Date }>(
+    `SELECT id, status, version, jurisdiction, data, updated_at AS "updatedAt" FROM records
+     WHERE type = 'birth' AND status = ANY($1::text[]) AND jurisdiction LIKE ALL ($2::text[])
+       AND ($3::text IS NULL OR data->>'assignedTo' = $3)
+       AND ($4::timestamptz IS NULL OR (updated_at, id) ${newestFirst ? '<' : '>'} ($4::timestamptz, $5::uuid))
+     ORDER BY updated_at ${newestFirst ? 'DESC' : 'ASC'}, id ${newestFirst ? 'DESC' : 'ASC'} LIMIT $6`,
+    [birthQueues[queue], prefixes, queue === 'mine' ? holderOf(actor!) : null, after?.at ?? null, after?.id ?? null, q.limit + 1],
+  );
+  const today = localDate(deps.clock.now(), deps.timeZone);
+  const page = rows.slice(0, q.limit);
+  const items = page.map((r): QueueEntry => {
+    const child = r.data.declaration?.child ?? r.data.notification?.child;
+    const dateOfBirth = child?.dateOfBirth ?? null;
+    const valid = typeof dateOfBirth === 'string' && isIsoDate(dateOfBirth) && dateOfBirth <= today;
+    const name = [child && 'surname' in child ? child.surname : undefined, child && 'givenName' in child ? child.givenName : undefined].filter(Boolean).join(' ');
+    return {
+      id: r.id,
+      status: r.status,
+      version: r.version,
+      jurisdiction: r.jurisdiction,
+      childName: name || null,
+      dateOfBirth,
+      ageDays: valid ? daysBetween(dateOfBirth, today) : null,
+      late: r.status !== 'REGISTERED' && (!valid || timelinessOf(dateOfBirth, today, deps.rules) !== 'current'),
+      assignedTo: r.data.assignedTo,
+      updatedAt: r.updatedAt.toISOString(),
+    };
+  });
+  const last = page.at(-1);
+  return { items, next: rows.length > q.limit && last ? encodeCursor(last.updatedAt, last.id) : null };
+}

@@ -113,6 +113,27 @@ export async function readBirth(deps: BirthDeps, id: string, actor: Actor | unde
   return record as unknown as BirthRow;
 }
 
+/**
+ * Finds a birth by the child's IIN, its act number or its reference (a legacy register's), for a
+ * reader who may see it: one answer for missing and not yours, naming the field that was given.
+ */
+export async function lookupBirth(deps: BirthDeps, by: { iin?: string; number?: string; ref?: string }, actor: Actor | undefined, ctx: RequestContext): Promise<BirthRow> {
+  authorize(actor, 'record.read');
+  const given = (['iin', 'number', 'ref'] as const).filter((key) => by[key] !== undefined);
+  if (given.length !== 1) {
+    throw new AppError('validation_failed', 'give exactly one of iin, number or ref', { field: given[1] ?? 'iin', hint: 'e.g. ?iin=260228600015 or ?number=kz-rgo-71-01/2026/000123' });
+  }
+  const key = given[0]!;
+  const column = { iin: 'subject_id', number: 'number', ref: 'ref' }[key];
+  const { rows } = await deps.db.query<{ id: string }>(`SELECT id FROM records WHERE type = 'birth' AND ${column} = $1 ORDER BY created_at LIMIT 1`, [by[key]]);
+  if (!rows[0]) throw notFound(key);
+  try {
+    return await readBirth(deps, rows[0].id, actor, ctx);
+  } catch (error) {
+    throw error instanceof AppError && error.code === 'not_found' ? notFound(key) : error;
+  }
+}
+
 /** Unverified facts nobody has confirmed, as warnings: each names the field that was sent. */
 export function warningsOf(record: BirthRow): string[] {
   return [...unconfirmedFacts(record.data), ...unconfirmedCorrectionFacts(record.data)].map((f) => `${f.field}: ${f.message}`);

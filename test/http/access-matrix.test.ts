@@ -121,6 +121,9 @@ const routes: Record<string, Row> = {
     outside: 403,
   },
   'POST /api/v1/births': { request: (_w, i) => post('/api/v1/births', facilityDeclaration(facility(i))), ok: 201, outside: 403 },
+  'GET /api/v1/births/queues': { request: () => get('/api/v1/births/queues'), ok: 200, outside: 'same' },
+  'GET /api/v1/births/queues/:queue': { request: () => get('/api/v1/births/queues/ready_to_validate'), ok: 200, outside: 'same' },
+  'GET /api/v1/births/lookup': { request: () => get('/api/v1/births/lookup?ref=no-such-ref'), ok: 404, outside: 'same' },
   'GET /api/v1/births/:id': { request: async (w, i) => get(`/api/v1/births/${await w.birth(i)}`), ok: 200, outside: 404 },
   'PUT /api/v1/births/:id/declaration': {
     request: async (w, i) => ({ method: 'PUT', url: `/api/v1/births/${await w.birth(i)}/declaration`, payload: facilityDeclaration(facility(i)) }),

@@ -284,6 +284,43 @@ describe('birth registration over the API', () => {
     expect((await as('almaty', { method: 'GET', url: `/api/v1/births/${id}` })).statusCode).toBe(404);
   });
 
+  it('lists the work queues inside the reader’s jurisdiction, page by page, and finds a birth by IIN or act number', async () => {
+    for (let i = 0; i < 3; i++) await as('agent', { method: 'POST', url: '/api/v1/births', payload: facilityBirth });
+    const counts = await as('registrar', { method: 'GET', url: '/api/v1/births/queues' });
+    expect(counts.statusCode, counts.body).toBe(200);
+    const { rows } = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM records WHERE type = 'birth' AND status = 'DECLARED' AND jurisdiction LIKE '7113%'");
+    expect(counts.json().queues.ready_to_validate).toBe(rows[0]!.n);
+    expect(counts.json().queues.ready_to_validate).toBeGreaterThanOrEqual(3);
+    const seen = new Set<string>();
+    let after: string | null = null;
+    do {
+      const page = await as('registrar', { method: 'GET', url: `/api/v1/births/queues/ready_to_validate?limit=2${after ? `&after=${after}` : ''}` });
+      expect(page.statusCode, page.body).toBe(200);
+      for (const item of page.json().items) {
+        expect(item).toMatchObject({ status: 'DECLARED', jurisdiction: expect.stringMatching(/^7113/) });
+        expect(seen.has(item.id)).toBe(false);
+        seen.add(item.id);
+      }
+      after = page.json().next;
+    } while (after);
+    expect(seen.size).toBe(rows[0]!.n);
+    expect((await as('almaty', { method: 'GET', url: '/api/v1/births/queues/ready_to_validate' })).json().items).toEqual([]);
+    expect((await as('registrar', { method: 'GET', url: '/api/v1/births/queues/ready_to_validate?after=bm90LWEtY3Vyc29y' })).json()).toMatchObject({ status: 400, field: 'after' });
+
+    const { rows: registered } = await t.db.query<{ id: string; subject_id: string; number: string }>("SELECT id, subject_id, number FROM records WHERE type = 'birth' AND status = 'REGISTERED' AND jurisdiction LIKE '7113%' LIMIT 1");
+    const byIin = await as('registrar', { method: 'GET', url: `/api/v1/births/lookup?iin=${registered[0]!.subject_id}` });
+    expect(byIin.statusCode, byIin.body).toBe(200);
+    expect(byIin.json().id).toBe(registered[0]!.id);
+    const byNumber = await as('registrar', { method: 'GET', url: `/api/v1/births/lookup?number=${encodeURIComponent(registered[0]!.number)}` });
+    expect(byNumber.json().id).toBe(registered[0]!.id);
+    const outside = await as('almaty', { method: 'GET', url: `/api/v1/births/lookup?iin=${registered[0]!.subject_id}` });
+    const missing = await as('almaty', { method: 'GET', url: '/api/v1/births/lookup?iin=000000000000' });
+    expect(outside.statusCode).toBe(404);
+    const strip = (body: Record<string, unknown>) => ({ ...body, requestId: undefined, instance: undefined });
+    expect(strip(outside.json())).toEqual(strip(missing.json()));
+    expect((await as('registrar', { method: 'GET', url: '/api/v1/births/lookup' })).statusCode).toBe(400);
+  });
+
   it('refuses bad facts with the field at fault, writing nothing', async () => {
     const cases: [object, string][] = [
       [{ ...facilityBirth, child: { ...facilityBirth.child, dateOfBirth: '2027-01-01' } }, 'child.dateOfBirth'],

@@ -1,0 +1,84 @@
+import { Type } from 'typebox';
+import { birthQueueNames, countBirthQueues, listBirthQueue } from '../../births/queues.ts';
+import { type BirthDeps, lookupBirth } from '../../births/workflow.ts';
+import { requestContext } from '../authenticate.ts';
+import type { App } from '../types.ts';
+import { BirthView, tags, view } from './births-common.ts';
+
+const Area = {
+  within: Type.Optional(Type.String({ pattern: '^[0-9]{9}$', description: 'only records inside this KATO place' })),
+  office: Type.Optional(Type.String({ maxLength: 64, description: 'only records inside the area of this registry office' })),
+};
+const Queue = Type.Union(birthQueueNames.map((name) => Type.Literal(name)));
+
+/** The work queues of an office, and finding one birth by IIN, act number or reference. */
+export function registerBirthQueueRoutes(app: App, deps: BirthDeps): void {
+  app.get(
+    '/api/v1/births/queues',
+    {
+      config: { scope: 'record.read' },
+      schema: {
+        tags,
+        summary: 'How many births wait in each work queue, inside your jurisdiction',
+        querystring: Type.Object(Area),
+        response: { 200: Type.Object({ queues: Type.Record(Queue, Type.Integer()) }) },
+      },
+    },
+    async (request) => ({ queues: await countBirthQueues(deps, request.actor, request.query) }),
+  );
+
+  app.get(
+    '/api/v1/births/queues/:queue',
+    {
+      config: { scope: 'record.read' },
+      schema: {
+        tags,
+        summary: 'One work queue, oldest first (recently_registered: newest first), cursor-paginated',
+        params: Type.Object({ queue: Queue }),
+        querystring: Type.Object({
+          ...Area,
+          after: Type.Optional(Type.String({ maxLength: 200, description: 'the `next` of the previous page' })),
+          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                status: Type.String(),
+                version: Type.Integer(),
+                jurisdiction: Type.String(),
+                childName: Type.Union([Type.String(), Type.Null()]),
+                dateOfBirth: Type.Union([Type.String(), Type.Null()]),
+                ageDays: Type.Union([Type.Integer(), Type.Null()]),
+                late: Type.Boolean(),
+                assignedTo: Type.Union([Type.String(), Type.Null()]),
+                updatedAt: Type.String(),
+              }),
+            ),
+            next: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (request) => listBirthQueue(deps, request.actor, request.params.queue, request.query),
+  );
+
+  app.get(
+    '/api/v1/births/lookup',
+    {
+      config: { scope: 'record.read' },
+      schema: {
+        tags,
+        summary: 'Find a birth by the child’s IIN, its act number or its reference (one of them; audited)',
+        querystring: Type.Object({
+          iin: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })),
+          number: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          ref: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        }),
+        response: { 200: BirthView },
+      },
+    },
+    async (request) => view(deps, request.actor, await lookupBirth(deps, request.query, request.actor, requestContext(request, deps))),
+  );
+}
