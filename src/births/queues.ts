@@ -1,5 +1,6 @@
 import { type Actor, authorize } from '../access/policy.ts';
-import { isIsoDate } from '../core/dates.ts';
+import { isInstant, isIsoDate } from '../core/dates.ts';
+import { isUuid } from '../core/ids.ts';
 import { AppError } from '../core/errors.ts';
 import { significantPrefix } from '../places/hierarchy.ts';
 import { findOffice } from '../places/store.ts';
@@ -115,7 +116,7 @@ function encodeCursor(updatedAt: Date, id: string): string {
 
 function decodeCursor(cursor: string): { at: string; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) {
+  if (!at || !id || !isInstant(at) || !isUuid(id)) {
     throw new AppError('validation_failed', 'this cursor is not one the list gave', { field: 'after', hint: 'send the `next` of the previous page, or nothing for the first page' });
   }
   return { at, id };

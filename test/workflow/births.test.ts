@@ -305,7 +305,10 @@ describe('birth registration over the API', () => {
     } while (after);
     expect(seen.size).toBe(rows[0]!.n);
     expect((await as('almaty', { method: 'GET', url: '/api/v1/births/queues/ready_to_validate' })).json().items).toEqual([]);
-    expect((await as('registrar', { method: 'GET', url: '/api/v1/births/queues/ready_to_validate?after=bm90LWEtY3Vyc29y' })).json()).toMatchObject({ status: 400, field: 'after' });
+    for (const forged of ['not-a-cursor', '2026|------------------------------------', '2026-13-01T00:00:00Z|01900000-0000-7000-8000-000000000000']) {
+      const res = await as('registrar', { method: 'GET', url: `/api/v1/births/queues/ready_to_validate?after=${Buffer.from(forged).toString('base64url')}` });
+      expect(res.json(), forged).toMatchObject({ status: 400, field: 'after' });
+    }
 
     const { rows: registered } = await t.db.query<{ id: string; subject_id: string; number: string }>("SELECT id, subject_id, number FROM records WHERE type = 'birth' AND status = 'REGISTERED' AND jurisdiction LIKE '7113%' LIMIT 1");
     const byIin = await as('registrar', { method: 'GET', url: `/api/v1/births/lookup?iin=${registered[0]!.subject_id}` });
