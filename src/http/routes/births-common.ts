@@ -9,6 +9,12 @@ export const tags = ['births'];
 export const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
 export const Version = Type.Optional(Type.Integer({ minimum: 1, description: 'the version you last saw; 409 if it changed since' }));
 
+/** The area a list of births is narrowed to, besides the reader's jurisdiction. */
+export const Area = {
+  within: Type.Optional(Type.String({ pattern: '^[0-9]{9}$', description: 'only records inside this KATO place' })),
+  office: Type.Optional(Type.String({ maxLength: 64, description: 'only records inside the area of this registry office' })),
+};
+
 export const BirthView = Type.Object({
   id: Type.String(),
   status: Type.String(),

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { listGap } from '../../births/queues.ts';
 import type { BirthDeps } from '../../births/workflow.ts';
 import type { App } from '../types.ts';
-import { tags } from './births-common.ts';
+import { Area, tags } from './births-common.ts';
 
 /** GET /births/gap: notified births not yet registered. */
 export function registerBirthGapRoutes(app: App, deps: BirthDeps): void {
@@ -14,8 +14,7 @@ export function registerBirthGapRoutes(app: App, deps: BirthDeps): void {
         tags,
         summary: 'Births notified by facilities and not yet registered, oldest first, with the child’s age in days',
         querystring: Type.Object({
-          within: Type.Optional(Type.String({ pattern: '^[0-9]{9}$' })),
-          office: Type.Optional(Type.String({ maxLength: 64, description: 'the area of this registry office' })),
+          ...Area,
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
         }),
         response: {

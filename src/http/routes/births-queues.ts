@@ -3,12 +3,8 @@ import { birthQueueNames, countBirthQueues, listBirthQueue } from '../../births/
 import { type BirthDeps, lookupBirth } from '../../births/workflow.ts';
 import { requestContext } from '../authenticate.ts';
 import type { App } from '../types.ts';
-import { BirthView, tags, view } from './births-common.ts';
+import { Area, BirthView, tags, view } from './births-common.ts';
 
-const Area = {
-  within: Type.Optional(Type.String({ pattern: '^[0-9]{9}$', description: 'only records inside this KATO place' })),
-  office: Type.Optional(Type.String({ maxLength: 64, description: 'only records inside the area of this registry office' })),
-};
 const Queue = Type.Union(birthQueueNames.map((name) => Type.Literal(name)));
 
 /** The work queues of an office, and finding one birth by IIN, act number or reference. */
