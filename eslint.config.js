@@ -2,6 +2,7 @@
 // registry carries only its Linux binaries, so a lockfile with it cannot pass `npm ci`.)
 import js from '@eslint/js';
 import boundaries from 'eslint-plugin-boundaries';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -56,6 +57,19 @@ export default tseslint.config(
             may('test', ['core', 'module', 'http', 'cli', 'server', 'test']),
           ],
         },
+      ],
+    },
+  },
+  {
+    // The browser app talks to the API only: it may take the API's types from src/ (erased at build),
+    // never its code.
+    files: ['web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src/**'], message: 'web/ imports only types from src/ (import type …)', allowTypeImports: true }] },
       ],
     },
   },

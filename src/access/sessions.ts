@@ -20,6 +20,8 @@ export interface Session {
   userId: string;
   stage: SessionStage;
   csrfHash: string;
+  /** Given again to the page that holds the cookie (/auth/me) when it reloads; null for sessions from before 0013. */
+  csrfToken: string | null;
   createdAt: Date;
   lastSeenAt: Date;
   expiresAt: Date;
@@ -46,11 +48,11 @@ export async function createSession(tx: Tx, userId: string, stage: SessionStage,
   const csrfToken = newToken();
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + (stage === 'active' ? sessionPolicy.absoluteMs : sessionPolicy.pendingMs));
-  const session: Session = { tokenHash: hashToken(token), userId, stage, csrfHash: hashToken(csrfToken), createdAt: now, lastSeenAt: now, expiresAt };
+  const session: Session = { tokenHash: hashToken(token), userId, stage, csrfHash: hashToken(csrfToken), csrfToken, createdAt: now, lastSeenAt: now, expiresAt };
   await tx.query(
-    `INSERT INTO sessions (token_hash, user_id, stage, csrf_hash, created_at, last_seen_at, expires_at, client_address)
-     VALUES ($1, $2, $3, $4, $5, $5, $6, $7)`,
-    [session.tokenHash, userId, stage, session.csrfHash, now, expiresAt, ctx.clientAddress],
+    `INSERT INTO sessions (token_hash, user_id, stage, csrf_hash, csrf_token, created_at, last_seen_at, expires_at, client_address)
+     VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)`,
+    [session.tokenHash, userId, stage, session.csrfHash, csrfToken, now, expiresAt, ctx.clientAddress],
   );
   return { token, csrfToken, session };
 }
@@ -58,7 +60,7 @@ export async function createSession(tx: Tx, userId: string, stage: SessionStage,
 /** The live session for a cookie value: not revoked, not past its absolute end, not idle too long. */
 export async function findSession(db: Queryable, token: string, now: Date): Promise<Session | undefined> {
   const { rows } = await db.query<Session>(
-    `SELECT token_hash AS "tokenHash", user_id AS "userId", stage, csrf_hash AS "csrfHash", created_at AS "createdAt",
+    `SELECT token_hash AS "tokenHash", user_id AS "userId", stage, csrf_hash AS "csrfHash", csrf_token AS "csrfToken", created_at AS "createdAt",
             last_seen_at AS "lastSeenAt", expires_at AS "expiresAt"
      FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2`,
     [hashToken(token), now],

@@ -22,6 +22,8 @@ export interface User {
   totpEnabled: boolean;
   active: boolean;
   createdAt: Date;
+  /** The language the person chose in the web app; null until they choose. */
+  language: string | null;
 }
 
 /** The credential columns, read only by sign-in. */
@@ -36,7 +38,7 @@ export interface UserCredentials extends User {
 }
 
 const userColumns = `id, username, display_name AS "displayName", office_id AS "officeId", jurisdiction, roles,
-  password_must_change AS "passwordMustChange", totp_enabled AS "totpEnabled", active, created_at AS "createdAt"`;
+  password_must_change AS "passwordMustChange", totp_enabled AS "totpEnabled", active, created_at AS "createdAt", language`;
 
 const credentialColumns = `${userColumns}, password_hash AS "passwordHash", totp_secret AS "totpSecret",
   totp_last_step AS "totpLastStep", totp_pending_secret AS "totpPendingSecret", demo`;
@@ -159,6 +161,14 @@ export async function setRoles(tx: Tx, catalogue: RoleCatalogue, id: string, rol
   );
   if (!rows[0]) throw notFound();
   return rows[0];
+}
+
+/** A person's own choice of language for the web app; one of the pack's languages. */
+export async function setLanguage(db: Queryable, languages: readonly string[], id: string, language: string): Promise<void> {
+  if (!languages.includes(language)) {
+    throw new AppError('validation_failed', `language must be one of ${languages.join(', ')}`, { field: 'language', hint: `choose one of ${languages.join(', ')}` });
+  }
+  await db.query('UPDATE users SET language = $2 WHERE id = $1', [id, language]);
 }
 
 /** The context words a new password is checked against: who it is for and the pack's regions. */

@@ -7,6 +7,7 @@ import { registerLog } from './commands/log.ts';
 import { registerPack } from './commands/pack.ts';
 import { registerSeed } from './commands/seed.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerWeb } from './commands/web.ts';
 import { reportFailure } from './context.ts';
 
 const program = new Command('tirkeu')
@@ -25,5 +26,6 @@ registerBackup(program);
 registerSeed(program);
 registerAccess(program);
 registerBirths(program);
+registerWeb(program);
 
 program.parseAsync(process.argv).catch(reportFailure);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AppError } from './errors.ts';
 
 /**
@@ -25,6 +26,10 @@ export interface Config {
   dbConnectTimeoutMs: number;
   /** Base64 of 32 bytes that seal TOTP secrets at rest (TIRKEU_SECRET_KEY). */
   secretKey: string | undefined;
+  /** The built web app (index.html and hashed assets) served at /. */
+  webDir: string;
+  /** Build the web app at start when its build is missing or older than its sources (auto), or never. */
+  webBuild: 'auto' | 'never';
   /** Largest supporting document (scan, photo) accepted, in bytes. */
   uploadLimitBytes: number;
   /** How often overdue birth notifications are looked for (and mothers reminded). */
@@ -87,6 +92,10 @@ export function loadConfig(env: Env = process.env): Config {
       field: 'TIRKEU_PACK',
     });
   }
+  const webBuild = env.TIRKEU_WEB_BUILD || 'auto';
+  if (webBuild !== 'auto' && webBuild !== 'never') {
+    throw new AppError('validation_failed', 'TIRKEU_WEB_BUILD must be auto or never', { field: 'TIRKEU_WEB_BUILD' });
+  }
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -103,6 +112,8 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey: env.TIRKEU_SECRET_KEY || undefined,
     demo: flag(env, 'TIRKEU_DEMO', false),
     trustProxy: trustedProxies(env),
+    webDir: path.resolve(env.TIRKEU_WEB_DIR || fileURLToPath(new URL('../../web/dist', import.meta.url))),
+    webBuild,
     uploadLimitBytes: integer(env, 'TIRKEU_UPLOAD_LIMIT', 5 * 1_048_576, 1024, 100 * 1_048_576),
     reminderSweepMs: integer(env, 'TIRKEU_REMINDER_SWEEP_MS', 3_600_000, 1_000, 86_400_000),
     jobRetentionDays: integer(env, 'TIRKEU_JOB_RETENTION_DAYS', 30, 1, 3650),

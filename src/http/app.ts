@@ -22,6 +22,7 @@ import { registerRecordRoutes } from './routes/records.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerClientRoutes } from './routes/clients.ts';
 import { registerPlaceRoutes } from './routes/places.ts';
+import { registerWebApp } from './web-app.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -137,8 +138,16 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        // The web app has no inline script or style; the API reference pages set their own policy.
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
         // A district office may serve over plain HTTP on its LAN; forcing https would break it.
         upgradeInsecureRequests: null,
       },
@@ -169,5 +178,6 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
   registerRecordRoutes(app, deps);
   registerPlaceRoutes(app, deps);
   registerBirthRoutes(app, birthDepsFor(deps.db, deps.clock, deps.config.pack), { uploadLimitBytes: deps.config.uploadLimitBytes });
+  await registerWebApp(app, deps.config.webDir);
   return app;
 }

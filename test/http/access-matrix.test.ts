@@ -82,6 +82,9 @@ const routes: Record<string, Row> = {
   'POST /api/v1/auth/sign-out': { request: () => post('/api/v1/auth/sign-out'), ok: 204, outside: 'same' },
   'POST /api/v1/auth/sign-out-everywhere': { request: () => post('/api/v1/auth/sign-out-everywhere'), ok: 200, outside: 'same' },
   'GET /api/v1/auth/me': { request: () => get('/api/v1/auth/me'), ok: 200, outside: 'same' },
+  'PUT /api/v1/auth/language': { request: () => ({ method: 'PUT', url: '/api/v1/auth/language', payload: { language: 'kk' } }), ok: 204, outside: 'same' },
+  // The web app's pages and files are public (the data they show comes from the API); unbuilt here, so 404.
+  'GET /*': { request: () => get('/queues'), ok: 404, outside: 'same' },
   'POST /api/v1/oauth/token': {
     request: () => post('/api/v1/oauth/token', { grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'x' }),
     ok: 401,

@@ -14,7 +14,7 @@ export interface TestApp {
 
 /** A configuration for tests: nothing read from the real environment, a throwaway secret key. */
 export function testConfig(env: Record<string, string> = {}) {
-  return loadConfig({ TIRKEU_DATA_DIR: '/nonexistent', TIRKEU_SECRET_KEY: randomBytes(32).toString('base64'), ...env });
+  return loadConfig({ TIRKEU_DATA_DIR: '/nonexistent', TIRKEU_WEB_DIR: '/nonexistent-web', TIRKEU_SECRET_KEY: randomBytes(32).toString('base64'), ...env });
 }
 
 /** The real app on a fresh test database, driven with app.inject(). */

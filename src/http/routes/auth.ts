@@ -1,7 +1,9 @@
 import { Type } from 'typebox';
 import { revokeSession, revokeUserSessions } from '../../access/sessions.ts';
 import { completeSecondFactor, signIn } from '../../access/sign-in.ts';
+import { setLanguage, getUser } from '../../access/users.ts';
 import { AppError } from '../../core/errors.ts';
+import { loadPack } from '../../places/pack.ts';
 import type { App, RouteDeps } from '../types.ts';
 import { checkCsrf, requestContext, sessionCookie, setSessionCookie } from '../authenticate.ts';
 import { accessDeps, pendingSession, Stage } from './auth-session.ts';
@@ -101,6 +103,11 @@ export function registerAuthRoutes(app: App, deps: RouteDeps): void {
             roles: Type.Array(Type.String()),
             scopes: Type.Array(Type.String()),
             jurisdiction: Type.Union([Type.String(), Type.Null()]),
+            officeId: Type.Union([Type.String(), Type.Null()]),
+            displayName: Type.Optional(Type.String()),
+            language: Type.Union([Type.String(), Type.Null()]),
+            /** The web app's CSRF token again, for a page that reloaded (only the page holding the cookie can read it). */
+            csrfToken: Type.Optional(Type.String()),
           }),
         },
       },
@@ -108,7 +115,12 @@ export function registerAuthRoutes(app: App, deps: RouteDeps): void {
     async (request) => {
       const actor = request.actor!;
       if (actor.kind === 'system') throw new AppError('forbidden', 'not for the system actor');
+      const user = actor.kind === 'user' ? await getUser(deps.db, actor.id) : undefined;
       return {
+        officeId: actor.kind === 'user' ? actor.officeId : null,
+        displayName: user?.displayName,
+        language: user?.language ?? null,
+        csrfToken: request.session?.csrfToken ?? undefined,
         kind: actor.kind,
         id: actor.id,
         username: actor.kind === 'user' ? actor.username : undefined,
@@ -116,6 +128,25 @@ export function registerAuthRoutes(app: App, deps: RouteDeps): void {
         scopes: [...actor.scopes].sort(),
         jurisdiction: actor.jurisdiction,
       };
+    },
+  );
+
+  app.put(
+    '/api/v1/auth/language',
+    {
+      config: { scope: 'signed-in' },
+      schema: {
+        tags,
+        summary: 'Remember the language you chose, on every device you sign in on',
+        body: Type.Object({ language: Type.String({ pattern: '^[a-z]{2,3}$' }) }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const actor = request.actor!;
+      if (actor.kind !== 'user') throw new AppError('forbidden', 'only people choose a language', { hint: 'sign in as a person' });
+      await setLanguage(deps.db, loadPack(deps.config.pack).settings.languages, actor.id, request.body.language);
+      return reply.status(204).send(null);
     },
   );
 }

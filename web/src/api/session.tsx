@@ -1,0 +1,95 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo } from 'react';
+import { claimDevice, clearLocalData } from '../features/offline/local-data.ts';
+import { isLanguage, setLanguage } from '../i18n/index.ts';
+import { api, ApiProblem, Offline, setCsrfToken } from './client.ts';
+
+/** Who is signed in, as GET /auth/me says. */
+export interface Me {
+  kind: 'user' | 'client';
+  id: string;
+  username?: string;
+  displayName?: string;
+  roles: string[];
+  scopes: string[];
+  jurisdiction: string | null;
+  officeId: string | null;
+  language: string | null;
+  csrfToken?: string;
+}
+
+interface SessionValue {
+  me: Me | null;
+  loading: boolean;
+  /** No connection and nothing known yet: the app shell still opens, offline. */
+  offline: boolean;
+  can(scope: string): boolean;
+  /** Ask the server again who is signed in (after a sign-in step finished). */
+  refresh(): Promise<void>;
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<SessionValue | null>(null);
+export const meQueryKey = ['auth', 'me'] as const;
+
+async function fetchMe(): Promise<Me | null> {
+  try {
+    return await api<Me>('GET', '/auth/me');
+  } catch (error) {
+    if (error instanceof ApiProblem && error.status === 401) return null;
+    throw error;
+  }
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: meQueryKey,
+    queryFn: fetchMe,
+    staleTime: 60_000,
+    retry: (count, error) => !(error instanceof Offline) && count < 2,
+  });
+  const me = query.data ?? null;
+
+  useEffect(() => {
+    setCsrfToken(me?.csrfToken);
+    if (!me) return;
+    // Another person signing in on this device never sees what the last one left offline.
+    void claimDevice(me.id);
+    if (isLanguage(me.language)) void setLanguage(me.language);
+  }, [me]);
+
+  const refresh = useCallback(async () => {
+    await queryClient.invalidateQueries({ queryKey: meQueryKey });
+  }, [queryClient]);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api('POST', '/auth/sign-out');
+    } finally {
+      setCsrfToken(undefined);
+      await clearLocalData();
+      queryClient.clear();
+      queryClient.setQueryData(meQueryKey, null);
+    }
+  }, [queryClient]);
+
+  const value = useMemo<SessionValue>(
+    () => ({
+      me,
+      loading: query.isPending,
+      offline: query.error instanceof Offline,
+      can: (scope) => me?.scopes.includes(scope) ?? false,
+      refresh,
+      signOut,
+    }),
+    [me, query.isPending, query.error, refresh, signOut],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession outside SessionProvider');
+  return value;
+}

@@ -1,0 +1,111 @@
+import { type ReactNode, Suspense, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { api, onSessionExpired } from '../api/client.ts';
+import { useSession } from '../api/session.tsx';
+import { isLanguage, languages, setLanguage } from '../i18n/index.ts';
+import { useOnline } from './online.ts';
+import { SessionExpiredDialog } from './SessionExpiredDialog.tsx';
+
+/** Menu entries, each shown only to those whose scopes let them use it. */
+const navigation: { to: string; label: string; scopes: string[] }[] = [
+  { to: '/queues', label: 'nav.queues', scopes: ['birth.declare', 'birth.validate', 'birth.register', 'correction.approve'] },
+  { to: '/births/new', label: 'nav.declare', scopes: ['birth.declare'] },
+  { to: '/notifications', label: 'nav.notifications', scopes: ['birth.notify'] },
+  { to: '/outbox', label: 'nav.outbox', scopes: ['birth.declare', 'birth.notify'] },
+  { to: '/admin/users', label: 'nav.users', scopes: ['user.manage'] },
+  { to: '/admin/clients', label: 'nav.clients', scopes: ['user.manage'] },
+  { to: '/admin/audit', label: 'nav.audit', scopes: ['audit.read'] },
+];
+
+/** The screens behind sign-in; the place someone was going is kept in router state, not the URL. */
+export function RequireSignIn({ children }: { children: ReactNode }) {
+  const { me, loading, offline } = useSession();
+  const location = useLocation();
+  const { t } = useTranslation('shell');
+  if (loading) return <p className="loading">{t('common.loading')}</p>;
+  if (!me && !offline) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
+  return <>{children}</>;
+}
+
+export function LanguageSwitcher() {
+  const { t, i18n } = useTranslation('shell');
+  const { me } = useSession();
+  return (
+    <label className="language">
+      <span className="visually-hidden">{t('language.label')}</span>
+      <select
+        value={i18n.language}
+        onChange={(event) => {
+          const language = event.target.value;
+          if (!isLanguage(language)) return;
+          void setLanguage(language);
+          if (me?.kind === 'user') void api('PUT', '/auth/language', { body: { language } }).catch(() => undefined);
+        }}
+      >
+        {languages.map((language) => (
+          <option key={language} value={language} lang={language}>
+            {t(`language.${language}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function Shell() {
+  const { t } = useTranslation('shell');
+  const { me, can, signOut } = useSession();
+  const online = useOnline();
+  const navigate = useNavigate();
+  const [expired, setExpired] = useState(false);
+  useEffect(() => onSessionExpired(() => setExpired(true)), []);
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t('skipToContent')}
+      </a>
+      <header className="topbar">
+        <span className="brand">{t('appName')}</span>
+        <nav aria-label={t('nav.label')}>
+          <ul>
+            {navigation
+              .filter((entry) => entry.scopes.some((scope) => can(scope)))
+              .map((entry) => (
+                <li key={entry.to}>
+                  <NavLink to={entry.to}>{t(entry.label)}</NavLink>
+                </li>
+              ))}
+          </ul>
+        </nav>
+        <div className="topbar-end">
+          <LanguageSwitcher />
+          <NavLink to="/account" className="who">
+            {me?.displayName ?? me?.username ?? t('nav.account')}
+          </NavLink>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              void signOut().finally(() => navigate('/sign-in', { replace: true }));
+            }}
+          >
+            {t('nav.signOut')}
+          </button>
+        </div>
+      </header>
+      {online ? null : (
+        <p className="offline-banner" role="status">
+          {t('offline.banner')}
+        </p>
+      )}
+      <main id="main">
+        <Suspense fallback={<p className="loading">{t('common.loading')}</p>}>
+          <Outlet />
+        </Suspense>
+      </main>
+      {expired ? <SessionExpiredDialog onSignedIn={() => setExpired(false)} /> : null}
+    </div>
+  );
+}

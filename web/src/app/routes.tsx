@@ -1,0 +1,48 @@
+import { lazy } from 'react';
+import { Navigate, type RouteObject } from 'react-router';
+import { NotFoundPage } from './NotFoundPage.tsx';
+import { RequireSignIn, Shell } from './Shell.tsx';
+
+/**
+ * Every screen, each loaded on first use so that the sign-in and work-queue screens download only
+ * their own code. A new module adds its screens here and its menu entry in Shell's navigation.
+ * Paths carry record ids (UUIDs), never a name, an IIN or any other personal data.
+ */
+const SignInPage = lazy(() => import('../features/sign-in/SignInPage.tsx'));
+const AccountPage = lazy(() => import('../features/sign-in/AccountPage.tsx'));
+const QueuesPage = lazy(() => import('../features/queues/QueuesPage.tsx'));
+const RecordPage = lazy(() => import('../features/births/RecordPage.tsx'));
+const DeclarationPage = lazy(() => import('../features/births/DeclarationPage.tsx'));
+const NotificationsPage = lazy(() => import('../features/notifications/NotificationsPage.tsx'));
+const NotificationFormPage = lazy(() => import('../features/notifications/NotificationFormPage.tsx'));
+const OutboxPage = lazy(() => import('../features/offline/OutboxPage.tsx'));
+const UsersPage = lazy(() => import('../features/admin/UsersPage.tsx'));
+const ClientsPage = lazy(() => import('../features/admin/ClientsPage.tsx'));
+const AuditPage = lazy(() => import('../features/admin/AuditPage.tsx'));
+
+export const routes: RouteObject[] = [
+  { path: '/sign-in', element: <SignInPage /> },
+  {
+    element: (
+      <RequireSignIn>
+        <Shell />
+      </RequireSignIn>
+    ),
+    children: [
+      { index: true, element: <Navigate to="/queues" replace /> },
+      { path: 'queues', element: <QueuesPage /> },
+      { path: 'queues/:queue', element: <QueuesPage /> },
+      { path: 'births/new', element: <DeclarationPage /> },
+      { path: 'births/:id', element: <RecordPage /> },
+      { path: 'births/:id/declare', element: <DeclarationPage /> },
+      { path: 'notifications', element: <NotificationsPage /> },
+      { path: 'notifications/new', element: <NotificationFormPage /> },
+      { path: 'outbox', element: <OutboxPage /> },
+      { path: 'account', element: <AccountPage /> },
+      { path: 'admin/users', element: <UsersPage /> },
+      { path: 'admin/clients', element: <ClientsPage /> },
+      { path: 'admin/audit', element: <AuditPage /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+];

@@ -1,0 +1,5 @@
+import { Page } from '../../app/Page.tsx';
+
+export default function UsersPage() {
+  return <Page title="UsersPage">{null}</Page>;
+}

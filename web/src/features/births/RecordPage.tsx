@@ -1,0 +1,5 @@
+import { Page } from '../../app/Page.tsx';
+
+export default function RecordPage() {
+  return <Page title="RecordPage">{null}</Page>;
+}

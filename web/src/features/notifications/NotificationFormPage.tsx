@@ -1,0 +1,5 @@
+import { Page } from '../../app/Page.tsx';
+
+export default function NotificationFormPage() {
+  return <Page title="NotificationFormPage">{null}</Page>;
+}

@@ -1,0 +1,7 @@
+export default function SignInForm({ onSignedIn }: { onSignedIn: () => void }) {
+  return (
+    <button type="button" onClick={onSignedIn}>
+      sign in
+    </button>
+  );
+}
