@@ -35,6 +35,7 @@ export const routes: RouteObject[] = [
       { path: 'births/new', element: <DeclarationPage /> },
       { path: 'births/:id', element: <RecordPage /> },
       { path: 'births/:id/declare', element: <DeclarationPage /> },
+      { path: 'births/:id/correct', element: <DeclarationPage /> },
       { path: 'notifications', element: <NotificationsPage /> },
       { path: 'notifications/new', element: <NotificationFormPage /> },
       { path: 'outbox', element: <OutboxPage /> },
