@@ -53,7 +53,7 @@ describe('sign-in with password change and TOTP, over HTTP', () => {
     cookie = cookieOf(confirmed);
 
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
-    expect(me.json()).toMatchObject({ username: 'admin.almaty', scopes: expect.arrayContaining(['user.manage']) });
+    expect(me.json()).toMatchObject({ username: 'admin.almaty', totpEnabled: true, scopes: expect.arrayContaining(['user.manage']) });
 
     // Next sign-in: password, then a TOTP code; the code already used is refused as replayed.
     const again = await t.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { username: 'admin.almaty', password: 'steppe horses run at dawn' } });

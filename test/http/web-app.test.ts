@@ -69,6 +69,8 @@ describe('web app serving', () => {
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: session.headers });
     expect(me.json().csrfToken).toBe(session.headers['x-csrf-token']);
     expect(me.json().language).toBeNull();
+    // The account screen names the roles in the reader's language and knows whether a code is asked for.
+    expect(me.json()).toMatchObject({ totpEnabled: false, roleNames: [{ id: 'registration_agent', name: { en: 'Registration agent', kk: 'Тіркеу агенті' } }] });
     const bad = await t.app.inject({ method: 'PUT', url: '/api/v1/auth/language', headers: session.headers, payload: { language: 'de' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().field).toBe('language');

@@ -106,6 +106,10 @@ export function registerAuthRoutes(app: App, deps: RouteDeps): void {
             officeId: Type.Union([Type.String(), Type.Null()]),
             displayName: Type.Optional(Type.String()),
             language: Type.Union([Type.String(), Type.Null()]),
+            /** Your roles' names in each language, for the account screen (the ids in roles are the pack's). */
+            roleNames: Type.Optional(Type.Array(Type.Object({ id: Type.String(), name: Type.Object({ kk: Type.String(), ru: Type.String(), en: Type.String() }) }))),
+            /** Whether a TOTP second factor is enrolled: changing how you sign in then asks for a code too. */
+            totpEnabled: Type.Optional(Type.Boolean()),
             /** The web app's CSRF token again, for a page that reloaded (only the page holding the cookie can read it). */
             csrfToken: Type.Optional(Type.String()),
           }),
@@ -120,6 +124,11 @@ export function registerAuthRoutes(app: App, deps: RouteDeps): void {
         officeId: actor.kind === 'user' ? actor.officeId : null,
         displayName: user?.displayName,
         language: user?.language ?? null,
+        roleNames: user?.roles.flatMap((id) => {
+          const role = deps.roles.get(id);
+          return role ? [{ id, name: role.name }] : [];
+        }),
+        totpEnabled: user?.totpEnabled,
         csrfToken: request.session?.csrfToken ?? undefined,
         kind: actor.kind,
         id: actor.id,

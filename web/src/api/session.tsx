@@ -15,6 +15,10 @@ export interface Me {
   jurisdiction: string | null;
   officeId: string | null;
   language: string | null;
+  /** The roles' names in each language (people only). */
+  roleNames?: { id: string; name: { kk: string; ru: string; en: string } }[];
+  /** A TOTP second factor is enrolled: changing how one signs in asks for a code too. */
+  totpEnabled?: boolean;
   csrfToken?: string;
 }
 
