@@ -1,10 +1,11 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { api } from '../../api/client.ts';
+import { api, Offline } from '../../api/client.ts';
 import { useSession } from '../../api/session.tsx';
 import { TextField } from '../../app/fields.tsx';
 import { Page } from '../../app/Page.tsx';
+import { ProblemAlert } from '../../app/problems.tsx';
 import { LanguageSwitcher } from '../../app/Shell.tsx';
 import { isLanguage } from '../../i18n/index.ts';
 import { type Enrolment, EnrolmentStep, RecoveryCodes, StepHeading } from './Enrolment.tsx';
@@ -384,7 +385,14 @@ function SignOutEverywhereSection() {
 export default function AccountPage() {
   const { t, i18n } = useTranslation('signIn');
   const { me } = useSession();
-  if (!me) return null;
+  // Opened with no connection before the server said who is signed in: nothing to show yet.
+  if (!me) {
+    return (
+      <Page title={t('account.title')}>
+        <ProblemAlert error={new Offline()} />
+      </Page>
+    );
+  }
   const language = isLanguage(i18n.language) ? i18n.language : 'en';
   const roles = me.roleNames?.map((role) => role.name[language]) ?? me.roles;
   const totpEnabled = me.totpEnabled ?? false;
