@@ -85,7 +85,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
   const parsed: unknown = type.includes('json') ? await response.json().catch(() => ({})) : {};
   if (!response.ok) {
     const problem = new ApiProblem(response.status, parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {});
-    if (response.status === 401 && path !== '/auth/me') for (const listener of expiryListeners) listener();
+    if (response.status === 401) for (const listener of expiryListeners) listener();
     // A gateway's 502/503/504 means the server is unreachable, not that it refused.
     if ([502, 503, 504].includes(response.status) && !type.includes('problem')) throw new Offline();
     throw problem;

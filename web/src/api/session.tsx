@@ -49,7 +49,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: meQueryKey,
-    queryFn: fetchMe,
+    // Once someone is signed in, a 401 does not take the page away from them: the Shell's dialog
+    // (opened by the 401) asks them to sign in again over the open form.
+    queryFn: async () => (await fetchMe()) ?? queryClient.getQueryData<Me | null>(meQueryKey) ?? null,
     staleTime: 60_000,
     retry: (count, error) => !(error instanceof Offline) && count < 2,
   });
