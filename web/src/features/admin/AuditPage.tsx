@@ -160,8 +160,8 @@ export default function AuditPage() {
     <Page title={t('audit.title')}>
       <p>{t('audit.intro')}</p>
       <form className="admin-filters" aria-label={t('audit.filters')} onSubmit={(submitted) => void apply(submitted)}>
-        <TextField label={t('audit.actor')} help={t('audit.actorHelp')} type="search" value={actor} onValueChange={setActor} autoComplete="off" spellCheck={false} />
-        <TextField label={t('audit.target')} help={t('audit.targetHelp')} type="search" value={target} onValueChange={setTarget} autoComplete="off" spellCheck={false} />
+        <TextField label={t('audit.actor')} help={t('audit.actorHelp')} type="search" value={actor} onValueChange={setActor} autoComplete="off" spellCheck={false} maxLength={64} />
+        <TextField label={t('audit.target')} help={t('audit.targetHelp')} type="search" value={target} onValueChange={setTarget} autoComplete="off" spellCheck={false} maxLength={64} />
         <SelectField label={t('audit.event')} value={event} onValueChange={setEvent} options={[any, ...events.map((e) => ({ value: e, label: t(`audit.events.${e}`) }))]} />
         <SelectField label={t('audit.outcome')} value={outcome} onValueChange={setOutcome} options={[any, ...outcomes.map((o) => ({ value: o, label: t(`audit.outcomes.${o}`) }))]} />
         <TextField label={t('audit.from')} type="datetime-local" value={from} onValueChange={setFrom} />

@@ -90,7 +90,7 @@ export default function UsersPage() {
           setFilter({ prefix, active });
         }}
       >
-        <TextField label={t('users.prefix')} type="search" value={prefix} onValueChange={setPrefix} autoComplete="off" spellCheck={false} />
+        <TextField label={t('users.prefix')} type="search" value={prefix} onValueChange={setPrefix} autoComplete="off" spellCheck={false} maxLength={64} />
         <SelectField
           label={t('users.status')}
           value={active}

@@ -49,8 +49,8 @@ export function NotAllowed() {
 }
 
 /**
- * A modal dialog: opened on mount, closed by Escape or by its buttons, and focus goes back to the
- * button that opened it.
+ * A modal dialog: opened on mount, closed by Escape or by its buttons. Focus goes back to the button
+ * that opened it or, when the change removed that button (a deactivated row), to the page heading.
  */
 export function Dialog({ title, onClose, children }: { title: string; onClose(): void; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -61,7 +61,8 @@ export function Dialog({ title, onClose, children }: { title: string; onClose():
     if (dialog && !dialog.open) dialog.showModal();
     return () => {
       dialog?.close();
-      opener?.focus();
+      if (opener?.isConnected) opener.focus();
+      else document.getElementById('page-title')?.focus();
     };
   }, []);
   return (
