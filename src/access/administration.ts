@@ -47,7 +47,7 @@ export interface UserPage {
 }
 
 /** Accounts inside the actor's jurisdiction, filtered before the page is cut. */
-export async function listAccounts(db: Db, actor: Actor | undefined, q: { after?: string; limit: number; active?: boolean }): Promise<UserPage> {
+export async function listAccounts(db: Db, actor: Actor | undefined, q: { after?: string; limit: number; active?: boolean; prefix?: string }): Promise<UserPage> {
   authorize(actor, 'user.manage');
   const items = await listUsers(db, { ...q, within: actor.kind === 'system' ? null : actor.jurisdiction });
   return { items, next: items.length === q.limit ? items.at(-1)!.username : null };

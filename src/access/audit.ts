@@ -58,6 +58,7 @@ export async function audit(db: Queryable, ctx: RequestContext, e: AuditEvent): 
 export interface AuditQuery {
   actorId?: string;
   event?: string;
+  outcome?: AuditEvent['outcome'];
   targetId?: string;
   from?: Date;
   to?: Date;
@@ -75,6 +76,7 @@ export async function queryAudit(db: Queryable, q: AuditQuery): Promise<AuditLin
   };
   if (q.actorId) add('actor_id = ?', q.actorId);
   if (q.event) add('event = ?', q.event);
+  if (q.outcome) add('outcome = ?', q.outcome);
   if (q.targetId) add('target_id = ?', q.targetId);
   if (q.from) add('at >= ?', q.from);
   if (q.to) add('at < ?', q.to);

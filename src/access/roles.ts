@@ -154,6 +154,27 @@ export function checkGrant(catalogue: RoleCatalogue, actor: Actor, target: { id:
   }
 }
 
+/** A role as the administration screens show it: named in the pack's languages, and whether the reader may grant it. */
+export interface RoleView {
+  id: string;
+  name: Role['name'];
+  sensitive: boolean;
+  jurisdiction: Role['jurisdiction'];
+  grantable: boolean;
+}
+
+/**
+ * The pack's roles for one reader, with the scopes an API client may hold. `grantable` is the same
+ * set checkGrant enforces, so a screen offers exactly the roles the server will accept from them.
+ */
+export function describeRoles(catalogue: RoleCatalogue, actor: Actor): { roles: RoleView[]; clientScopes: Scope[] } {
+  const grantable = grantableRoles(catalogue, actor);
+  return {
+    roles: [...catalogue.values()].map((role) => ({ id: role.id, name: role.name, sensitive: role.sensitive, jurisdiction: role.jurisdiction, grantable: grantable.has(role.id) })),
+    clientScopes: catalogue.clientScopes.filter((s) => !neverForMachines.includes(s)),
+  };
+}
+
 /** An API client may hold only the scopes the pack allows machines, and never an administration scope. */
 export function checkClientScopes(catalogue: RoleCatalogue, scopes: readonly string[]): void {
   const refused = scopes.filter((s) => !catalogue.clientScopes.includes(s as Scope) || neverForMachines.includes(s as Scope));

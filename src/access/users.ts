@@ -122,6 +122,8 @@ export interface UserListQuery {
   after?: string;
   limit: number;
   active?: boolean;
+  /** Only usernames starting with this (usernames are lower-case ASCII, so no collation question arises). */
+  prefix?: string;
   /**
    * Only accounts whose jurisdiction lies inside this KATO code (national accounts excluded);
    * null = every account. Filtered here, before the page is cut, so a page and its cursor never
@@ -136,8 +138,9 @@ export async function listUsers(db: Queryable, q: UserListQuery): Promise<User[]
     `SELECT ${userColumns} FROM users
      WHERE ($1::text IS NULL OR lower(username) > lower($1)) AND ($2::boolean IS NULL OR active = $2)
        AND ($3::text IS NULL OR left(jurisdiction, length($3)) = $3)
+       AND ($5::text IS NULL OR left(lower(username), length($5)) = lower($5))
      ORDER BY lower(username) LIMIT $4`,
-    [q.after ?? null, q.active ?? null, prefix, q.limit],
+    [q.after ?? null, q.active ?? null, prefix, q.limit, q.prefix ?? null],
   );
   return rows;
 }

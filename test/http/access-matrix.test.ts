@@ -90,6 +90,8 @@ const routes: Record<string, Row> = {
     ok: 401,
     outside: 'same',
   },
+  // Every signed-in caller may read the roles' names; which it may grant is tested in administration-screens.test.ts.
+  'GET /api/v1/roles': { request: () => get('/api/v1/roles'), ok: 200, outside: 'same' },
   'GET /api/v1/users': { request: () => get('/api/v1/users'), ok: 200, outside: 'same' },
   'POST /api/v1/users': {
     request: (w, i) =>

@@ -29,6 +29,7 @@ export function registerAuditRoutes(app: App, deps: RouteDeps): void {
         querystring: Type.Object({
           actorId: Type.Optional(Type.String({ maxLength: 64 })),
           event: Type.Optional(Type.String({ maxLength: 64 })),
+          outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('failure'), Type.Literal('denied')])),
           targetId: Type.Optional(Type.String({ maxLength: 64 })),
           from: Type.Optional(Instant),
           to: Type.Optional(Instant),

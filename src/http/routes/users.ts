@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { addUser, changeRoles, deactivate, getAccount, listAccounts, resetPassword } from '../../access/administration.ts';
+import { describeRoles } from '../../access/roles.ts';
 import type { User } from '../../access/users.ts';
 import type { App, RouteDeps } from '../types.ts';
 import { requestContext } from '../authenticate.ts';
@@ -18,6 +19,16 @@ const UserView = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
+const Names = Type.Object({ kk: Type.String(), ru: Type.String(), en: Type.String() });
+
+const RoleView = Type.Object({
+  id: Type.String(),
+  name: Names,
+  sensitive: Type.Boolean({ description: 'holders must sign in with a TOTP second factor' }),
+  jurisdiction: Type.Union([Type.Literal('national'), Type.Literal('region'), Type.Literal('district')], { description: 'the level a holder is usually placed at' }),
+  grantable: Type.Boolean({ description: 'whether you may give this role to, or take it from, someone else' }),
+});
+
 const RoleList = Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 20 });
 
 function view(user: User) {
@@ -29,6 +40,21 @@ function view(user: User) {
  * keeps one entry point for administration). Every decision is in src/access/administration.ts.
  */
 export function registerUserRoutes(app: App, deps: RouteDeps): void {
+  // Reference data, like places: the names let any screen show a role, and a reader who may
+  // grant nothing learns only what the pack's roles.json already publishes.
+  app.get(
+    '/api/v1/roles',
+    {
+      config: { scope: 'signed-in' },
+      schema: {
+        tags,
+        summary: "The pack's roles, named in each language, marked with whether you may grant them; and the scopes an API client may hold",
+        response: { 200: Type.Object({ roles: Type.Array(RoleView), clientScopes: Type.Array(Type.String()) }) },
+      },
+    },
+    async (request) => describeRoles(deps.roles, request.actor!),
+  );
+
   app.get(
     '/api/v1/users',
     {
@@ -40,6 +66,7 @@ export function registerUserRoutes(app: App, deps: RouteDeps): void {
           after: Type.Optional(Type.String({ maxLength: 64 })),
           limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
           active: Type.Optional(Type.Boolean()),
+          prefix: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'only usernames starting with this' })),
         }),
         response: { 200: Type.Object({ items: Type.Array(UserView), next: Type.Union([Type.String(), Type.Null()]) }) },
       },

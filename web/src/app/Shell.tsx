@@ -14,7 +14,7 @@ const navigation: { to: string; label: string; scopes: string[] }[] = [
   { to: '/notifications', label: 'nav.notifications', scopes: ['birth.notify'] },
   { to: '/outbox', label: 'nav.outbox', scopes: ['birth.declare', 'birth.notify'] },
   { to: '/admin/users', label: 'nav.users', scopes: ['user.manage'] },
-  { to: '/admin/clients', label: 'nav.clients', scopes: ['user.manage'] },
+  { to: '/admin/clients', label: 'nav.clients', scopes: ['system.admin'] },
   { to: '/admin/audit', label: 'nav.audit', scopes: ['audit.read'] },
 ];
 
