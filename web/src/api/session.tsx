@@ -59,6 +59,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (isLanguage(me.language)) void setLanguage(me.language);
   }, [me]);
 
+  // Opened with no connection, the app never learnt who is signed in; ask again when it returns
+  // (the query library saw no change of connection, having assumed one from the start).
+  const openedOffline = query.error instanceof Offline;
+  useEffect(() => {
+    if (!openedOffline) return;
+    const again = () => void queryClient.invalidateQueries({ queryKey: meQueryKey });
+    window.addEventListener('online', again);
+    return () => window.removeEventListener('online', again);
+  }, [openedOffline, queryClient]);
+
   const refresh = useCallback(async () => {
     await queryClient.invalidateQueries({ queryKey: meQueryKey });
   }, [queryClient]);

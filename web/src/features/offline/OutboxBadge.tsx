@@ -1,31 +1,15 @@
-import { useTranslation } from 'react-i18next';
-import './messages.ts';
-import './offline.css';
-import { useOutboxState } from './outbox.ts';
+import { lazy, Suspense } from 'react';
+
+const OutboxCount = lazy(() => import('./OutboxCount.tsx'));
 
 /**
  * How many submissions wait to be sent (and how many were refused), for the menu's Outbox entry;
- * nothing when there are none. The number is shown, the words are read by screen readers.
+ * nothing when there are none. Loaded after the shell, so IndexedDB's code is not on the sign-in path.
  */
 export function OutboxBadge() {
-  const { t } = useTranslation('offline');
-  const { items } = useOutboxState();
-  const waiting = items.filter((item) => item.state === 'waiting' || item.state === 'sending').length;
-  const refused = items.filter((item) => item.state === 'refused').length;
   return (
-    <>
-      {waiting > 0 ? (
-        <span className="outbox-badge">
-          <span aria-hidden="true">{waiting}</span>
-          <span className="visually-hidden">{t('badge.waiting', { count: waiting })}</span>
-        </span>
-      ) : null}
-      {refused > 0 ? (
-        <span className="outbox-badge refused">
-          <span aria-hidden="true">!{refused}</span>
-          <span className="visually-hidden">{t('badge.refused', { count: refused })}</span>
-        </span>
-      ) : null}
-    </>
+    <Suspense fallback={null}>
+      <OutboxCount />
+    </Suspense>
   );
 }

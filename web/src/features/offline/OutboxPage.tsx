@@ -107,15 +107,13 @@ function Row({ item, online, onDiscard }: { item: StoredSubmission; online: bool
       <td>
         <span className="outbox-actions">
           {item.recordId ? (
-            <Link to={`/births/${item.recordId}`}>
+            <Link to={`/births/${item.recordId}`} aria-label={t('openRecordOf', { label: item.label })}>
               {t('openRecord')}
-              <span className="visually-hidden">: {item.label}</span>
             </Link>
           ) : null}
           {item.state === 'waiting' || item.state === 'refused' ? (
-            <button type="button" className="link-button" onClick={onDiscard}>
+            <button type="button" className="link-button" onClick={onDiscard} aria-label={t('discardOf', { label: item.label })}>
               {t('discard')}
-              <span className="visually-hidden">: {item.label}</span>
             </button>
           ) : null}
         </span>

@@ -2,7 +2,6 @@ import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import './messages.ts';
-import { pendingCount } from './outbox.ts';
 
 /**
  * Signing out clears the device, unsent submissions with it: when some are still waiting, ask
@@ -12,7 +11,8 @@ import { pendingCount } from './outbox.ts';
 export function useGuardedSignOut(signOut: () => void): { request: () => void; dialog: ReactNode } {
   const [unsent, setUnsent] = useState(0);
   const request = () => {
-    void pendingCount()
+    void import('./outbox.ts')
+      .then((outbox) => outbox.pendingCount())
       .catch(() => 0)
       .then((count) => (count > 0 ? setUnsent(count) : signOut()));
   };
