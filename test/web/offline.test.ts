@@ -233,27 +233,37 @@ describe.skipIf(!haveChromium)('the offline outbox', () => {
     await context.close();
   });
 
-  it('clears what the last person left when someone else signs in on the device', async () => {
+  it('keeps my assigned records for reading offline, and clears them and the outbox when someone else signs in', async () => {
     const watched = await openPage(browser, server.url);
     const { context, page } = watched;
-    await signIn(context, 'demo.registration_agent');
+    const csrf = await signIn(context, 'demo.registration_agent');
+    const headers = { 'x-csrf-token': csrf };
+    const declared = await context.request.post('/api/v1/births', { data: declaration('Мирас'), headers });
+    const assigned = ((await declared.json()) as { id: string }).id;
+    expect((await context.request.post(`/api/v1/births/${assigned}/assign`, { data: {}, headers })).ok()).toBe(true);
+
     await page.goto('/outbox');
     await page.getByText('Nothing has been submitted from this device.').waitFor();
+    await expect.poll(() => localData(page)).toMatchObject({ records: 1 });
     const agent = (await localData(page)).owner;
     expect(agent).not.toBeNull();
-    // A refused submission is never sent: it stays until someone discards it or the device is cleared.
-    await putSubmissions(page, [{ id: crypto.randomUUID(), seq: 1, kind: 'declare', label: 'Left behind', body: declaration('Left'), idempotencyKey: crypto.randomUUID(), state: 'refused', attempts: 1 }]);
-    await page.evaluate(async () => {
+    const kept = await page.evaluate(async (id) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const request = indexedDB.open('tirkeu');
         request.onsuccess = () => resolve(request.result);
         request.onerror = () => reject(request.error);
       });
-      const tx = db.transaction('records', 'readwrite');
-      tx.objectStore('records').put({ id: 'r-1', record: { id: 'r-1', version: 1 }, savedAt: new Date().toISOString() });
-      await new Promise((resolve) => (tx.oncomplete = resolve));
+      const entry = await new Promise<{ record: { id: string; status: string }; history?: { items: unknown[] } } | undefined>((resolve) => {
+        const request = db.transaction('records').objectStore('records').get(id);
+        request.onsuccess = () => resolve(request.result);
+      });
       db.close();
-    });
+      return entry && { id: entry.record.id, status: entry.record.status, actions: entry.history?.items.length };
+    }, assigned);
+    expect(kept).toEqual({ id: assigned, status: 'DECLARED', actions: 2 });
+
+    // A refused submission is never sent: it stays until someone discards it or the device is cleared.
+    await putSubmissions(page, [{ id: crypto.randomUUID(), seq: 1, kind: 'declare', label: 'Left behind', body: declaration('Left'), idempotencyKey: crypto.randomUUID(), state: 'refused', attempts: 1 }]);
     await page.reload();
     await page.getByRole('cell', { name: 'Left behind', exact: true }).waitFor();
     expect(await localData(page)).toEqual({ submissions: 1, records: 1, owner: agent });

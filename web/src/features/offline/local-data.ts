@@ -14,3 +14,11 @@ export async function clearLocalData(): Promise<void> {
 export async function claimDevice(userId: string): Promise<void> {
   await (await device()).claimDevice(userId);
 }
+
+/**
+ * Keeps the records assigned to the signed-in person on the device, for reading offline
+ * (record-cache.ts): after sign-in, once the device is claimed, and when the connection returns.
+ */
+export async function refreshAssignedRecords(): Promise<void> {
+  await (await import('./record-cache.ts')).refreshAssignedRecords();
+}

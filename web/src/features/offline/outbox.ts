@@ -107,6 +107,8 @@ function subscribe(listener: () => void): () => void {
     if (listeners.size === 0) {
       subscription?.unsubscribe();
       subscription = undefined;
+      // Not kept in memory unwatched: after a sign-out the next person must not glimpse the last list.
+      snapshot = { items: [], loaded: false };
     }
   };
 }
