@@ -30,6 +30,8 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api(\/|$)/],
         cleanupOutdatedCaches: true,
+        // The first visit is served from the cache too: a screen opened offline right after signing in loads.
+        clientsClaim: true,
       },
     }),
   ],

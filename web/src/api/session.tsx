@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo } from 'react';
-import { claimDevice, clearLocalData } from '../features/offline/local-data.ts';
+import { claimDevice, clearLocalData, refreshAssignedRecords } from '../features/offline/local-data.ts';
 import { isLanguage, setLanguage } from '../i18n/index.ts';
 import { api, ApiProblem, Offline, setCsrfToken } from './client.ts';
 
@@ -61,9 +61,25 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setCsrfToken(me?.csrfToken);
     if (!me) return;
     // Another person signing in on this device never sees what the last one left offline.
-    void claimDevice(me.id);
+    const claimed = claimDevice(me.id);
     if (isLanguage(me.language)) void setLanguage(me.language);
+    if (!me.scopes.includes('record.read')) return;
+    // My assigned records, kept to be read offline: now, and again whenever the connection returns.
+    const keepMine = () => void claimed.then(refreshAssignedRecords);
+    keepMine();
+    window.addEventListener('online', keepMine);
+    return () => window.removeEventListener('online', keepMine);
   }, [me]);
+
+  // Opened with no connection, the app never learnt who is signed in; ask again when it returns
+  // (the query library saw no change of connection, having assumed one from the start).
+  const openedOffline = query.error instanceof Offline;
+  useEffect(() => {
+    if (!openedOffline) return;
+    const again = () => void queryClient.invalidateQueries({ queryKey: meQueryKey });
+    window.addEventListener('online', again);
+    return () => window.removeEventListener('online', again);
+  }, [openedOffline, queryClient]);
 
   const refresh = useCallback(async () => {
     await queryClient.invalidateQueries({ queryKey: meQueryKey });
