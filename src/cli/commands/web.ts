@@ -59,7 +59,16 @@ export async function buildWeb(outDir: string, logger: Logger): Promise<void> {
   logger.info({ outDir }, 'building the web app');
   // Vite is a build tool: loaded only when a build is needed, so a production image without it still starts.
   const { build } = await import('vite');
-  await build({ configFile: path.join(webSources, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  // React picks its development build from NODE_ENV, which a test runner sets to 'test': the app
+  // served is always the production one, whoever builds it.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(webSources, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   precompress(outDir);
   fs.writeFileSync(path.join(outDir, stampName), `${stamp}\n`);
   logger.info({ ms: Date.now() - started }, 'web app built');

@@ -90,9 +90,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       await api('POST', '/auth/sign-out');
     } finally {
       setCsrfToken(undefined);
-      await clearLocalData();
       queryClient.clear();
       queryClient.setQueryData(meQueryKey, null);
+      await clearLocalData();
     }
   }, [queryClient]);
 

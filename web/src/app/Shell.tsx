@@ -4,6 +4,8 @@ import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-route
 import { api, onSessionExpired } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
 import { isLanguage, languages, setLanguage } from '../i18n/index.ts';
+import { OutboxBadge } from '../features/offline/OutboxBadge.tsx';
+import { useGuardedSignOut } from '../features/offline/SignOutGuard.tsx';
 import { useOnline } from './online.ts';
 import { SessionExpiredDialog } from './SessionExpiredDialog.tsx';
 
@@ -60,6 +62,8 @@ export function Shell() {
   const navigate = useNavigate();
   const [expired, setExpired] = useState(false);
   useEffect(() => onSessionExpired(() => setExpired(true)), []);
+  // Unsent declarations would be lost with the device's data: signing out asks first.
+  const guardedSignOut = useGuardedSignOut(() => void signOut().finally(() => navigate('/sign-in', { replace: true })));
 
   return (
     <div className="shell">
@@ -74,7 +78,10 @@ export function Shell() {
               .filter((entry) => entry.scopes.some((scope) => can(scope)))
               .map((entry) => (
                 <li key={entry.to}>
-                  <NavLink to={entry.to}>{t(entry.label)}</NavLink>
+                  <NavLink to={entry.to}>
+                    {t(entry.label)}
+                    {entry.to === '/outbox' ? <OutboxBadge /> : null}
+                  </NavLink>
                 </li>
               ))}
           </ul>
@@ -87,9 +94,7 @@ export function Shell() {
           <button
             type="button"
             className="link-button"
-            onClick={() => {
-              void signOut().finally(() => navigate('/sign-in', { replace: true }));
-            }}
+            onClick={guardedSignOut.request}
           >
             {t('nav.signOut')}
           </button>
@@ -105,6 +110,7 @@ export function Shell() {
           <Outlet />
         </Suspense>
       </main>
+      {guardedSignOut.dialog}
       {expired ? <SessionExpiredDialog onSignedIn={() => setExpired(false)} /> : null}
     </div>
   );
