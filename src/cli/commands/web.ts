@@ -25,10 +25,10 @@ function listFiles(dir: string, skip: string): string[] {
   return out.sort();
 }
 
-/** A hash of everything the build reads: the app's sources and the locked dependency versions. */
+/** A hash of everything the build reads: the app's sources, the locked dependency versions and this recipe. */
 function sourceStamp(outDir: string): string {
   const hash = createHash('sha256');
-  for (const file of [...listFiles(webSources, outDir), path.join(root, 'package-lock.json')]) {
+  for (const file of [...listFiles(webSources, outDir), path.join(root, 'package-lock.json'), fileURLToPath(import.meta.url)]) {
     hash.update(path.relative(root, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   }
   return hash.digest('hex');
