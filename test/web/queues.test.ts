@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, demoCode, expectAccessible, expectNoErrors, haveChromium, launchBrowser, openPage, screenshot, type Watched } from './support/browser.ts';
 import { startWebServer, type WebServer } from './support/server.ts';
 
+/** How long a screen may take to answer on a busy machine. */
+const slow = { timeout: 15_000 };
+
 /** Signs in through the API (the page's cookie jar is the context's), with the TOTP step when the role has one. */
 async function signIn(page: Page, username: string, totp: boolean): Promise<void> {
   const first = await page.request.post('/api/v1/auth/sign-in', { data: { username, password: demo.password } });
@@ -34,10 +37,10 @@ describe.skipIf(!haveChromium)('the work queues', () => {
   it('shows an office registrar the queues with their counts, and opens a record from a queue with the keyboard', async () => {
     const { page } = registrar;
     await page.goto('/queues');
-    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Work queues' }).isVisible()).toBe(true);
+    await page.getByRole('heading', { level: 1, name: 'Work queues' }).waitFor();
     const counts = (await (await page.request.get('/api/v1/births/queues')).json()).queues as Record<string, number>;
     const queues = page.getByRole('navigation', { name: 'Queues' });
-    await expect.poll(() => queues.getByRole('link', { name: /Ready to register/ }).textContent()).toContain(String(counts.ready_to_register));
+    await expect.poll(() => queues.getByRole('link', { name: /Ready to register/ }).textContent(), slow).toContain(String(counts.ready_to_register));
     for (const name of ['Notified, not declared', 'Ready to validate', 'Late registrations awaiting approval', 'Recently registered', 'Working on']) {
       expect(await queues.getByRole('link', { name: new RegExp(name) }).isVisible(), name).toBe(true);
     }
@@ -47,7 +50,7 @@ describe.skipIf(!haveChromium)('the work queues', () => {
     await queues.getByRole('link', { name: /Notified, not declared/ }).click();
     await page.waitForURL('**/queues/notified');
     const table = page.getByRole('table', { name: 'Notified, not declared' });
-    await expect.poll(() => table.getByRole('row').count()).toBe(counts.notified! + 1);
+    await expect.poll(() => table.getByRole('row').count(), slow).toBe(counts.notified! + 1);
     expect(await table.getByText('Overdue').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('.keys-help kbd').count()).toBe(6);
     await expectAccessible(page, 'queues');
@@ -56,13 +59,13 @@ describe.skipIf(!haveChromium)('the work queues', () => {
     await queues.getByRole('link', { name: /Ready to register/ }).click();
     await page.waitForURL('**/queues/ready_to_register');
     const ready = page.getByRole('table', { name: 'Ready to register' });
-    await expect.poll(() => ready.getByRole('link').first().textContent()).toBe('Демо Әлихан');
+    await expect.poll(() => ready.getByRole('link').first().textContent(), slow).toBe('Демо Әлихан');
     await page.getByRole('heading', { level: 2, name: 'Ready to register' }).click();
     await page.keyboard.press('j');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Демо Әлихан');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/births\/[0-9a-f-]{36}$/);
-    await expect.poll(() => page.getByText('Демо Әлихан').first().isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('Демо Әлихан').first().isVisible(), slow).toBe(true);
     expectNoErrors(registrar);
   });
 
@@ -77,14 +80,14 @@ describe.skipIf(!haveChromium)('the work queues', () => {
     await page.getByLabel('Find by').selectOption('number');
     await page.getByLabel('Act number').fill('kz-rgo-71-01/1999/999999');
     await page.getByRole('button', { name: 'Find' }).click();
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('No birth record found');
+    await expect.poll(() => page.getByRole('alert').first().textContent(), slow).toContain('No birth record found');
     expect(page.url()).not.toContain('1999');
 
     await page.getByLabel('Act number').fill(record.number);
     await page.getByRole('button', { name: 'Find' }).click();
     await page.waitForURL(`**/births/${record.id}`);
     expect(page.url()).not.toContain(encodeURIComponent(record.number));
-    await expect.poll(() => page.getByText(record.number).first().isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(record.number).first().isVisible(), slow).toBe(true);
     expectNoErrors(registrar);
   });
 
@@ -93,7 +96,7 @@ describe.skipIf(!haveChromium)('the work queues', () => {
     await page.goto('/queues/ready_to_validate');
     await page.getByRole('heading', { level: 1, name: 'Work queues' }).waitFor();
     await page.getByLabel('Language').selectOption('kk');
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Жұмыс кезектері');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), slow).toBe('Жұмыс кезектері');
     const table = page.getByRole('table', { name: 'Тексеруге дайын' });
     expect(await table.getByRole('columnheader', { name: 'Туған күні' }).isVisible()).toBe(true);
     const item = (await (await page.request.get('/api/v1/births/queues/ready_to_validate')).json()).items[0] as { dateOfBirth: string };

@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, demoCode, expectAccessible, expectNoErrors, haveChromium, launchBrowser, openPage, screenshot, type Watched } from './support/browser.ts';
 import { startWebServer, type WebServer } from './support/server.ts';
 
+/** How long a screen may take to answer on a busy machine. */
+const slow = { timeout: 15_000 };
+
 /** Signs in through the API (the page's cookie jar is the context's), with the TOTP step when the role has one. */
 async function signIn(page: Page, username: string, totp: boolean): Promise<void> {
   const first = await page.request.post('/api/v1/auth/sign-in', { data: { username, password: demo.password } });
@@ -61,21 +64,21 @@ describe.skipIf(!haveChromium)('the birth record page', () => {
     await seen.getByLabel('Its number or reference (optional)').fill('WS-7');
     await expectAccessible(page, 'record: evidence dialog');
     await seen.getByRole('button', { name: 'Record it' }).click();
-    await expect.poll(() => page.getByRole('region', { name: 'Documents still missing' }).textContent()).toContain('No document is missing.');
+    await expect.poll(() => page.getByRole('region', { name: 'Documents still missing' }).textContent(), slow).toContain('No document is missing.');
 
     await page.getByRole('button', { name: 'Validate' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Done' }).textContent()).toContain('Validate');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Done' }).textContent(), slow).toContain('Validate');
     await page.getByRole('button', { name: 'Register' }).click();
     const register = page.getByRole('dialog', { name: 'Register' });
     await register.getByRole('button', { name: 'Register' }).click();
-    await expect.poll(() => page.getByTestId('iin').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('iin').isVisible(), slow).toBe(true);
 
     const stored = (await (await page.request.get(`/api/v1/births/${declared.id}`)).json()) as { iin: string; number: string; status: string };
     expect(stored.status).toBe('REGISTERED');
     expect(await page.getByTestId('iin').textContent()).toBe(stored.iin);
     expect(await page.getByTestId('act-number').textContent()).toBe(stored.number);
     const history = page.getByRole('region', { name: 'History' });
-    await expect.poll(() => history.getByRole('listitem').count()).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => history.getByRole('listitem').count(), slow).toBeGreaterThanOrEqual(4);
     expect(await history.textContent()).toContain(`Act number ${stored.number}, IIN ${stored.iin}`);
     expect(await history.textContent()).toContain('Demo Office registrar');
     await expectAccessible(page, 'record');
@@ -121,7 +124,7 @@ describe.skipIf(!haveChromium)('the birth record page', () => {
     await screenshot(page, 'record-undetermined');
 
     await page.getByLabel('Language').selectOption('ru');
-    await expect.poll(() => page.getByRole('region', { name: 'Гражданство при рождении' }).textContent()).toContain('риск безгражданства');
+    await expect.poll(() => page.getByRole('region', { name: 'Гражданство при рождении' }).textContent(), slow).toContain('риск безгражданства');
     await page.getByLabel('Язык').selectOption('en');
     expectNoErrors(registrar);
   });
@@ -136,16 +139,16 @@ describe.skipIf(!haveChromium)('the birth record page', () => {
     const other = await registrar.context.newPage();
     await other.goto(`/births/${notified.id}`);
     await other.getByRole('button', { name: 'Take to work on' }).click();
-    await expect.poll(() => other.getByRole('status').filter({ hasText: 'Done' }).count()).toBe(1);
+    await expect.poll(() => other.getByRole('status').filter({ hasText: 'Done' }).count(), slow).toBe(1);
     await other.close();
 
     await page.getByRole('button', { name: 'Take to work on' }).click();
     const conflict = page.getByRole('alert').filter({ hasText: 'Someone changed this record' });
-    await expect.poll(() => conflict.textContent()).toContain(`You saw version ${shown}; the record is now at version ${shown + 1}`);
-    await expect.poll(() => conflict.textContent()).toContain('Taken to work on');
+    await expect.poll(() => conflict.textContent(), slow).toContain(`You saw version ${shown}; the record is now at version ${shown + 1}`);
+    await expect.poll(() => conflict.textContent(), slow).toContain('Taken to work on');
     await expectAccessible(page, 'record: version conflict');
     await conflict.getByRole('button', { name: 'Reload the record' }).click();
-    await expect.poll(() => page.getByTestId('version').textContent()).toBe(String(shown + 1));
+    await expect.poll(() => page.getByTestId('version').textContent(), slow).toBe(String(shown + 1));
     expect(await conflict.count()).toBe(0);
     // Now it is this registrar's: releasing it is what is offered.
     expect(await page.getByRole('button', { name: 'Release' }).isVisible()).toBe(true);

@@ -54,7 +54,9 @@ function ActionDialog({ view, action, pending, error, onSubmit, onClose }: { vie
   const facts = factsToConfirm(view, action);
   const needsReason = reasonRequired.includes(action);
   const reasonMissing = checked && needsReason && !reason.trim();
-  const unconfirmed = facts.filter((f) => !confirmed.includes(f.field));
+  // Facts are confirmed by field: two doubts about one IIN are one check.
+  const fields = [...new Set(facts.map((f) => f.field))];
+  const unconfirmed = fields.filter((field) => !confirmed.includes(field));
   const documentTypes = [...new Set([...view.data.missingDocuments.flat(), ...(view.data.declaration?.documents ?? []).map((d) => d.type)])];
   const allTypes = Object.keys(t('documentTypes', { returnObjects: true }) as Record<string, string>);
   const typeOptions = (documentTypes.length ? documentTypes : allTypes).map((type) => ({ value: type, label: documentType(type) }));
@@ -67,7 +69,7 @@ function ActionDialog({ view, action, pending, error, onSubmit, onClose }: { vie
     if (unconfirmed.length) return;
     const body: Record<string, unknown> = {};
     if (reason.trim()) body.reason = reason.trim();
-    if (facts.length) body.confirm = confirmed;
+    if (fields.length) body.confirm = confirmed;
     if (action === 'EVIDENCE_SEEN') Object.assign(body, { type: chosenType, ...(reference.trim() && { reference: reference.trim() }) });
     onSubmit({ action, body });
   };
@@ -78,16 +80,19 @@ function ActionDialog({ view, action, pending, error, onSubmit, onClose }: { vie
       <form onSubmit={submit} noValidate>
         <h2 id={titleId}>{t(`action.${action}`)}</h2>
         {action === 'REGISTER' ? <p>{t('actions.registerBody')}</p> : null}
-        {facts.length ? (
+        {fields.length ? (
           <fieldset>
             <legend>{t('actions.confirmTitle')}</legend>
             <p className="help">{t('actions.confirmHelp')}</p>
-            {facts.map((fact) => (
+            {fields.map((field) => (
               <CheckboxField
-                key={fact.field}
-                label={factText(fact)}
-                checked={confirmed.includes(fact.field)}
-                onCheckedChange={(on) => setConfirmed((list) => (on ? [...list, fact.field] : list.filter((f) => f !== fact.field)))}
+                key={field}
+                label={facts
+                  .filter((f) => f.field === field)
+                  .map(factText)
+                  .join('; ')}
+                checked={confirmed.includes(field)}
+                onCheckedChange={(on) => setConfirmed((list) => (on ? [...list, field] : list.filter((f) => f !== field)))}
               />
             ))}
             {checked && unconfirmed.length ? (
