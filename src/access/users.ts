@@ -200,3 +200,18 @@ export async function setPassword(
   await revokeUserSessions(tx, user.id, now, options.keepSession);
   if (options.mustChange) await clearAttempts(tx, usernameKey(user.username));
 }
+
+/**
+ * The names of the people and systems behind actor ids ("user:<uuid>", "client:<id>"), as a
+ * history shows who acted; an id with no name (system, a removed account) is left out.
+ */
+export async function actorNames(db: Queryable, actors: readonly string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(actors)];
+  if (!wanted.length) return new Map();
+  const { rows } = await db.query<{ actor: string; name: string }>(
+    `SELECT 'user:' || id::text AS actor, display_name AS name FROM users WHERE 'user:' || id::text = ANY($1::text[])
+     UNION ALL SELECT 'client:' || id, name FROM api_clients WHERE 'client:' || id = ANY($1::text[])`,
+    [wanted],
+  );
+  return new Map(rows.map((r) => [r.actor, r.name]));
+}

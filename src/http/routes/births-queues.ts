@@ -5,6 +5,7 @@ import { requestContext } from '../authenticate.ts';
 import type { App } from '../types.ts';
 import { Area, BirthView, tags, view } from './births-common.ts';
 
+const Names = Type.Object({ kk: Type.String(), ru: Type.String(), en: Type.String() });
 const Queue = Type.Union(birthQueueNames.map((name) => Type.Literal(name)));
 
 /** The work queues of an office, and finding one birth by IIN, act number or reference. */
@@ -30,6 +31,7 @@ export function registerBirthQueueRoutes(app: App, deps: BirthDeps): void {
       schema: {
         tags,
         summary: 'One work queue, oldest first (recently_registered: newest first), cursor-paginated',
+        description: 'late_registrations: validated births past the legal period whose registration needs a registrar’s approval (approve-registration) first; they are not in ready_to_register.',
         params: Type.Object({ queue: Queue }),
         querystring: Type.Object({
           ...Area,
@@ -46,9 +48,14 @@ export function registerBirthQueueRoutes(app: App, deps: BirthDeps): void {
                 jurisdiction: Type.String(),
                 childName: Type.Union([Type.String(), Type.Null()]),
                 dateOfBirth: Type.Union([Type.String(), Type.Null()]),
-                ageDays: Type.Union([Type.Integer(), Type.Null()]),
-                late: Type.Boolean(),
-                assignedTo: Type.Union([Type.String(), Type.Null()]),
+                ageDays: Type.Union([Type.Integer(), Type.Null()], { description: 'the child’s age in days' }),
+                receivedAt: Type.String({ description: 'when the record came in: notified, or declared' }),
+                waitingDays: Type.Integer({ description: 'whole days since it came in' }),
+                late: Type.Boolean({ description: 'past the legal period for a current registration (overdue)' }),
+                facilityId: Type.Union([Type.String(), Type.Null()]),
+                place: Type.Union([Names, Type.Null()], { description: 'the facility or place of birth, named in the pack’s languages' }),
+                assignedTo: Type.Union([Type.String(), Type.Null()], { description: 'the actor id of whoever holds the record' }),
+                assignee: Type.Union([Type.String(), Type.Null()], { description: 'their name' }),
                 updatedAt: Type.String(),
               }),
             ),

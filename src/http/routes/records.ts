@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { readRecord, readRecordHistory } from '../../access/records.ts';
+import { actorNames } from '../../access/users.ts';
 import type { App, RouteDeps } from '../types.ts';
 import { requestContext } from '../authenticate.ts';
 
@@ -23,6 +24,7 @@ const ActionView = Type.Object({
   recordSeq: Type.Integer(),
   type: Type.String(),
   actor: Type.String(),
+  actorName: Type.Union([Type.String(), Type.Null()], { description: 'the name of the person or system that acted' }),
   officeId: Type.Union([Type.String(), Type.Null()]),
   at: Type.String(),
   reason: Type.Union([Type.String(), Type.Null()]),
@@ -54,7 +56,8 @@ export function registerRecordRoutes(app: App, deps: RouteDeps): void {
     },
     async (request) => {
       const actions = await readRecordHistory(deps.db, request.actor, request.params.id, requestContext(request, deps));
-      return { items: actions.map((a) => ({ ...a, at: a.at.toISOString() })) };
+      const names = await actorNames(deps.db, actions.map((a) => a.actor));
+      return { items: actions.map((a) => ({ ...a, actorName: names.get(a.actor) ?? null, at: a.at.toISOString() })) };
     },
   );
 }
