@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 // Callbacks passed to page.evaluate run in the browser.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, demoCode, expectAccessible, expectNoErrors, haveChromium, launchBrowser, openPage, screenshot } from './support/browser.ts';
+import { expectAccessible, expectNoErrors, haveChromium, launchBrowser, openPage, screenshot, signInThroughApi } from './support/browser.ts';
 import { startWebServer, type WebServer } from './support/server.ts';
 
 /**
@@ -11,16 +11,6 @@ import { startWebServer, type WebServer } from './support/server.ts';
  * shown once; the audit of all that, filtered. A registration agent finds none of it.
  */
 
-/** Signs this page's browser profile in through the API, as the sign-in screen would (its own tests cover the screen). */
-async function signIn(page: Page, username: string, password = demo.password): Promise<string> {
-  const first = await page.request.post('/api/v1/auth/sign-in', { data: { username, password } });
-  expect(first.status()).toBe(200);
-  const { stage, csrfToken } = (await first.json()) as { stage: string; csrfToken: string };
-  if (stage !== 'pending_totp') return stage;
-  const second = await page.request.post('/api/v1/auth/second-factor', { data: { code: await demoCode() }, headers: { 'x-csrf-token': csrfToken } });
-  expect(second.status()).toBe(200);
-  return ((await second.json()) as { stage: string }).stage;
-}
 
 const strongPassword = 'walnut kettle orbit 47 lantern';
 
@@ -39,7 +29,7 @@ describe.skipIf(!haveChromium)('administration', () => {
   it('lets a system administrator create, find, reset and deactivate a user, register an API client, and read the audit', async () => {
     const watched = await openPage(browser, server.url);
     const { page } = watched;
-    expect(await signIn(page, 'demo.system_admin')).toBe('active');
+    expect((await signInThroughApi(page.request, 'demo.system_admin')).stage).toBe('active');
 
     // Users: the demo accounts are listed with their roles by name.
     await page.goto('/admin/users');
@@ -95,7 +85,7 @@ describe.skipIf(!haveChromium)('administration', () => {
     await reset.getByRole('button', { name: 'Reset password' }).click();
     await page.getByText('The password of web.agent was reset.').waitFor();
     const other = await openPage(browser, server.url);
-    expect(await signIn(other.page, 'web.agent', 'larch meadow under snow 12')).toBe('pending_password');
+    expect((await signInThroughApi(other.page.request, 'web.agent', 'larch meadow under snow 12')).stage).toBe('pending_password');
     await other.context.close();
 
     // Deactivate, after a confirmation.
@@ -158,7 +148,7 @@ describe.skipIf(!haveChromium)('administration', () => {
   it('shows a registration agent no administration, and the server refuses it', async () => {
     const watched = await openPage(browser, server.url);
     const { page } = watched;
-    expect(await signIn(page, 'demo.registration_agent')).toBe('active');
+    expect((await signInThroughApi(page.request, 'demo.registration_agent')).stage).toBe('active');
     await page.goto('/admin/users');
     await page.getByText('You are not allowed to use this screen.').waitFor();
     const nav = page.getByRole('navigation', { name: 'Main' });

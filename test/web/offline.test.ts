@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
 // Callbacks passed to page.evaluate run in the browser.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Declaration } from '../../src/births/declaration.ts';
 import { specimenPdf } from '../../src/births/demo.ts';
-import { demo, expectAccessible, expectNoErrors, haveChromium, launchBrowser, openPage, screenshot } from './support/browser.ts';
+import { expectAccessible, expectNoErrors, haveChromium, launchBrowser, openPage, screenshot, signInThroughApi } from './support/browser.ts';
 import { startWebServer, type WebServer } from './support/server.ts';
 
 /**
@@ -86,11 +86,6 @@ function localData(page: Page): Promise<{ submissions: number; records: number; 
   });
 }
 
-async function signIn(context: BrowserContext, username: string): Promise<string> {
-  const response = await context.request.post('/api/v1/auth/sign-in', { data: { username, password: demo.password } });
-  expect(response.ok()).toBe(true);
-  return ((await response.json()) as { csrfToken: string }).csrfToken;
-}
 
 function daysAgo(days: number): string {
   return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
@@ -128,7 +123,7 @@ describe.skipIf(!haveChromium)('the offline outbox', () => {
   it('keeps submissions through an offline reload, then sends them in order, each once, a conflict refused and shown', async () => {
     const watched = await openPage(browser, server.url);
     const { context, page } = watched;
-    const csrf = await signIn(context, 'demo.registration_agent');
+    const { csrfToken: csrf } = await signInThroughApi(context.request, 'demo.registration_agent');
     await page.goto('/outbox');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Outbox');
     await page.getByText('Nothing has been submitted from this device.').waitFor();
@@ -236,7 +231,7 @@ describe.skipIf(!haveChromium)('the offline outbox', () => {
   it('keeps my assigned records for reading offline, and clears them and the outbox when someone else signs in', async () => {
     const watched = await openPage(browser, server.url);
     const { context, page } = watched;
-    const csrf = await signIn(context, 'demo.registration_agent');
+    const { csrfToken: csrf } = await signInThroughApi(context.request, 'demo.registration_agent');
     const headers = { 'x-csrf-token': csrf };
     const declared = await context.request.post('/api/v1/births', { data: declaration('Мирас'), headers });
     const assigned = ((await declared.json()) as { id: string }).id;
@@ -270,7 +265,7 @@ describe.skipIf(!haveChromium)('the offline outbox', () => {
 
     // The agent's session is gone (as after a sign-out elsewhere or its expiry); the clerk signs in.
     await context.clearCookies();
-    await signIn(context, 'demo.facility_clerk');
+    await signInThroughApi(context.request, 'demo.facility_clerk');
     await page.reload();
     await expect.poll(async () => (await localData(page)).owner).not.toBe(agent);
     expect(await localData(page)).toMatchObject({ submissions: 0, records: 0 });

@@ -1,22 +1,13 @@
 /// <reference lib="dom" />
 // Callbacks passed to page.evaluate run in the browser.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, demoCode, expectAccessible, expectNoErrors, haveChromium, launchBrowser, openPage, screenshot, type Watched } from './support/browser.ts';
+import { expectAccessible, expectNoErrors, haveChromium, launchBrowser, openPage, screenshot, type Watched, signInThroughApi } from './support/browser.ts';
 import { startWebServer, type WebServer } from './support/server.ts';
 
 /** How long a screen may take to answer on a busy machine. */
 const slow = { timeout: 15_000 };
 
-/** Signs in through the API (the page's cookie jar is the context's), with the TOTP step when the role has one. */
-async function signIn(page: Page, username: string, totp: boolean): Promise<void> {
-  const first = await page.request.post('/api/v1/auth/sign-in', { data: { username, password: demo.password } });
-  expect(first.status(), await first.text()).toBe(200);
-  if (!totp) return;
-  const { csrfToken } = (await first.json()) as { csrfToken: string };
-  const second = await page.request.post('/api/v1/auth/second-factor', { data: { code: await demoCode() }, headers: { 'x-csrf-token': csrfToken } });
-  expect(second.status(), await second.text()).toBe(200);
-}
 
 describe.skipIf(!haveChromium)('the work queues', () => {
   let server: WebServer;
@@ -26,7 +17,7 @@ describe.skipIf(!haveChromium)('the work queues', () => {
     server = await startWebServer();
     browser = await launchBrowser();
     registrar = await openPage(browser, server.url);
-    await signIn(registrar.page, 'demo.office_registrar', true);
+    await signInThroughApi(registrar.page.request, 'demo.office_registrar');
   });
   afterAll(async () => {
     await registrar?.context.close();
