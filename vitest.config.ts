@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'web/src/**/*.test.ts'],
     // The browser tests have their own run (vitest.web.config.ts, npm run test:web).
     exclude: ['test/web/**', '**/node_modules/**'],
     globalSetup: ['test/support/global-setup.ts'],
