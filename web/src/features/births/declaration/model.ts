@@ -160,10 +160,12 @@ export function legalStatusesFor(status: ParentsStatus | undefined, hasDocuments
   }
 }
 
-/** A parent's citizenship and status as the answers imply them; a foreign country is left for the user to choose. */
+/**
+ * A parent's citizenship and status as the answers imply them, set again whenever an answer changes
+ * (the questions come before the parents' step); a foreign country already chosen is kept.
+ */
 export function parentStatusDefaults(answers: PathAnswers, current: ParentForm): Pick<ParentForm, 'citizenship' | 'legalStatus'> {
-  const statuses = legalStatusesFor(answers.parentsStatus, answers.motherHasDocuments);
-  const legalStatus = current.legalStatus && statuses.includes(current.legalStatus) ? current.legalStatus : statuses[0]!;
+  const legalStatus = legalStatusesFor(answers.parentsStatus, answers.motherHasDocuments)[0]!;
   switch (answers.parentsStatus) {
     case 'citizens':
       return { citizenship: homeCountry, legalStatus };
