@@ -164,8 +164,10 @@ function GuidedDeclaration({ mode, birth, onAnother }: { mode: FormMode; birth?:
   );
 
   const problemField = problem instanceof ApiProblem && problem.field ? normaliseField(problem.field) : undefined;
+  const stillMissing = new Set([...allRequiredMissing(form, mode), ...(mode === 'correct' && !reason.trim() ? ['reason'] : [])]);
   const errorFor: ErrorFor = (field) => {
-    if (shownRequired.includes(field)) return t(field.startsWith('answers.') ? 'errors.choose' : 'errors.required');
+    // Shown once leaving the step was tried, and only while the field is still empty.
+    if (shownRequired.includes(field) && stillMissing.has(field)) return t(field.startsWith('answers.') ? 'errors.choose' : 'errors.required');
     if (problemField === field) return problemText(problem, fieldLabel(t, field));
     return undefined;
   };
@@ -185,10 +187,10 @@ function GuidedDeclaration({ mode, birth, onAnother }: { mode: FormMode; birth?:
   };
 
   const send = async () => {
-    const stillMissing = allRequiredMissing(form, mode);
-    if (stillMissing.length) {
-      setShownRequired(stillMissing);
-      goTo(stepOfField(stillMissing[0]!, steps), stillMissing[0]);
+    const unfilled = allRequiredMissing(form, mode);
+    if (unfilled.length) {
+      setShownRequired(unfilled);
+      goTo(stepOfField(unfilled[0]!, steps), unfilled[0]);
       return;
     }
     const declaration = buildDeclaration(form, documents.map((d) => d.type));
