@@ -21,7 +21,7 @@ describe.skipIf(!haveChromium)('the guided birth declaration', () => {
   let server: WebServer;
   let browser: Browser;
   beforeAll(async () => {
-    server = await startWebServer({ births: false });
+    server = await startWebServer();
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -120,6 +120,48 @@ describe.skipIf(!haveChromium)('the guided birth declaration', () => {
     });
     expect(data.attachments).toEqual([expect.objectContaining({ type: 'mother_identity_statement', mediaType: 'image/png' })]);
     expect(data.missingDocuments).toEqual([['medical_birth_certificate', 'court_decision_fact_of_birth']]);
+    expectNoErrors(watched);
+    await watched.context.close();
+  });
+
+  it('declares a notified birth from what the facility sent, and asks for a correction with its before and after', async () => {
+    const watched = await openPage(browser, server.url);
+    const { page } = watched;
+    await page.request.post('/api/v1/auth/sign-in', { data: { username: 'demo.registration_agent', password: demo.password } });
+    const first = async (queue: string) => ((await (await page.request.get(`/api/v1/births/queues/${queue}`)).json()) as { items: { id: string; dateOfBirth: string }[] }).items[0]!;
+
+    // A notified birth opens on its questions, the facility's facts already filled.
+    const notified = await first('notified');
+    await page.goto(`/births/${notified.id}/declare`);
+    await page.getByRole('heading', { name: 'Declare a notified birth', level: 1 }).waitFor();
+    expect(await page.getByRole('radio', { name: 'In a health facility in the country' }).isChecked()).toBe(true);
+    await page.getByRole('radio', { name: 'Yes', exact: true }).check();
+    await page.getByRole('radio', { name: 'citizens of Kazakhstan' }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    expect(await page.getByLabel('Date of birth').inputValue()).toBe(notified.dateOfBirth);
+    expect(await page.getByLabel('Health facility').inputValue()).toBe('kz-hf-71-001');
+
+    // A registered birth: the same form, filled, opening on the review; the change is shown before it is sent.
+    const registered = await first('recently_registered');
+    await page.goto(`/births/${registered.id}/correct`);
+    await page.getByRole('heading', { name: 'Ask for a correction', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Review and send', level: 2 }).waitFor();
+    await page.getByRole('button', { name: '2. Child' }).click();
+    const givenName = page.getByLabel('Given name');
+    const before = await givenName.inputValue();
+    await givenName.fill('Айсұлу');
+    await page.getByRole('button', { name: /Review and send$/ }).click();
+    const change = page.getByRole('row').filter({ hasText: 'Айсұлу' });
+    expect(await change.textContent()).toBe(`Given name${before}Айсұлу`);
+    await page.getByRole('button', { name: 'Send the correction request' }).click();
+    await expect.poll(() => page.getByLabel('Why the correction is needed').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Why the correction is needed').fill('The name was misspelt at registration; see the medical certificate.');
+    await expectAccessible(page, 'correction review');
+    await page.getByRole('button', { name: 'Send the correction request' }).click();
+    await page.waitForURL(`**/births/${registered.id}`);
+    const record = await (await page.request.get(`/api/v1/births/${registered.id}`)).json();
+    expect(record.status).toBe('CORRECTION_REQUESTED');
+    expect(record.data.corrections.at(-1).proposed.child.givenName).toBe('Айсұлу');
     expectNoErrors(watched);
     await watched.context.close();
   });
