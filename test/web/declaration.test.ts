@@ -93,6 +93,7 @@ describe.skipIf(!haveChromium)('the guided birth declaration', () => {
     await page.getByRole('heading', { name: 'Review and send', level: 2 }).waitFor();
     expect(await page.locator('main').textContent()).toContain('Әйгерім');
     await expectAccessible(page, 'declaration review');
+    await screenshot(page, 'declaration-review');
     await page.getByRole('button', { name: 'Send the declaration' }).click();
 
     // The server refuses the date: the form goes back to it and says so beside it, in the user's language.
@@ -157,6 +158,7 @@ describe.skipIf(!haveChromium)('the guided birth declaration', () => {
     await expect.poll(() => page.getByLabel('Why the correction is needed').getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('Why the correction is needed').fill('The name was misspelt at registration; see the medical certificate.');
     await expectAccessible(page, 'correction review');
+    await screenshot(page, 'correction-review');
     await page.getByRole('button', { name: 'Send the correction request' }).click();
     await page.waitForURL(`**/births/${registered.id}`);
     const record = await (await page.request.get(`/api/v1/births/${registered.id}`)).json();

@@ -28,7 +28,7 @@ export function ReviewStep({
   correction?: { before: Declaration; reason: string; reasonError?: string; onReason(reason: string): void };
   onGoTo(step: Step, field?: FieldPath): void;
 }) {
-  const { t } = useTranslation('declaration');
+  const { t, i18n } = useTranslation('declaration');
   const nameOf = useDocumentName(requirements);
   const facts = declaration ? factsOf(declaration).filter((f) => !f.field.startsWith('documents.')) : [];
   const shown = steps.filter((s) => s !== 'review' && s !== 'documents');
@@ -67,8 +67,8 @@ export function ReviewStep({
                 {changes.map((change) => (
                   <tr key={change.field}>
                     <th scope="row">{fieldLabel(t, change.field)}</th>
-                    <td>{valueLabel(t, change.field, change.before)}</td>
-                    <td>{valueLabel(t, change.field, change.after)}</td>
+                    <td>{valueLabel(t, change.field, change.before, i18n.language)}</td>
+                    <td>{valueLabel(t, change.field, change.after, i18n.language)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -92,7 +92,7 @@ export function ReviewStep({
               {here.map((fact) => (
                 <Fragment key={fact.field}>
                   <dt>{fieldLabel(t, fact.field)}</dt>
-                  <dd>{valueLabel(t, fact.field, fact.value)}</dd>
+                  <dd>{valueLabel(t, fact.field, fact.value, i18n.language)}</dd>
                 </Fragment>
               ))}
             </dl>

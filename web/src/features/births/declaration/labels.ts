@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { formatDate } from '../../../i18n/format.ts';
 import { normaliseField } from './model.ts';
 
 /**
@@ -33,13 +34,20 @@ export function fieldLabel(t: TFunction, field: string): string {
 }
 
 /** A stored value in words where the form offers it as a choice; names and numbers as they are. */
-export function valueLabel(t: TFunction, field: string, value: string): string {
+export function valueLabel(t: TFunction, field: string, value: string, language: string): string {
   if (value === '') return t('review.empty');
+  if (value === 'true' || value === 'false') return t(value === 'true' ? 'yes' : 'no');
   const path = normaliseField(field);
+  if (path.endsWith('dateOfBirth')) return formatDate(value, language);
+  if (/^(mother|father)\.citizenship$|^child\.placeOfBirth\.country$|\.residence\.country$/.test(path)) {
+    if (value === 'stateless' || value === 'unknown') return t(`parent.${value}`);
+    return new Intl.DisplayNames([language], { type: 'region', fallback: 'code' }).of(value) ?? value;
+  }
   const choice: Record<string, string> = {
     path: 'paths',
     'child.sex': 'child.sexes',
     'child.nameForm': 'child.nameForms',
+    'child.placeOfBirth.type': 'child.placeTypes',
     maritalStatus: 'family.maritalStatuses',
     parentage: 'family.parentages',
     'informant.relation': 'family.relations',

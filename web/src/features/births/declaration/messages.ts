@@ -51,6 +51,7 @@ export const declarationMessages: Messages = {
       country: 'Country of birth',
       chooseCountry: 'Choose a country',
       placeType: 'Kind of place',
+      placeTypes: { facility: 'Health facility', other: 'Elsewhere' },
       namesHelp: 'Type names as they are written, in Kazakh, Russian or any script.',
     },
     parent: {
@@ -79,6 +80,7 @@ export const declarationMessages: Messages = {
       documentNumber: 'Document number',
       residenceKato: 'Place of residence',
       residenceAddress: 'Address',
+      identityDeclared: 'Identity as she states it',
     },
     sections: {
       mother: 'Mother',
@@ -231,6 +233,7 @@ export const declarationMessages: Messages = {
       country: 'Страна рождения',
       chooseCountry: 'Выберите страну',
       placeType: 'Вид места',
+      placeTypes: { facility: 'Медицинская организация', other: 'Другое место' },
       namesHelp: 'Пишите имена так, как они пишутся: по-казахски, по-русски или на любом письме.',
     },
     parent: {
@@ -259,6 +262,7 @@ export const declarationMessages: Messages = {
       documentNumber: 'Номер документа',
       residenceKato: 'Место жительства',
       residenceAddress: 'Адрес',
+      identityDeclared: 'Личность с её слов',
     },
     sections: {
       mother: 'Мать',
@@ -411,6 +415,7 @@ export const declarationMessages: Messages = {
       country: 'Туған елі',
       chooseCountry: 'Елді таңдаңыз',
       placeType: 'Жердің түрі',
+      placeTypes: { facility: 'Медициналық ұйым', other: 'Басқа жер' },
       namesHelp: 'Есімдерді қалай жазылса, солай жазыңыз: қазақша, орысша немесе кез келген жазумен.',
     },
     parent: {
@@ -439,6 +444,7 @@ export const declarationMessages: Messages = {
       documentNumber: 'Құжаттың нөмірі',
       residenceKato: 'Тұрғылықты жері',
       residenceAddress: 'Мекенжайы',
+      identityDeclared: 'Жеке басы өз сөзімен',
     },
     sections: {
       mother: 'Ана',

@@ -124,6 +124,9 @@ describe('the declaration body', () => {
     expect(answersOf(stored)).toEqual({ foundling: false, bornWhere: 'facility', motherHasDocuments: true, parentsStatus: 'citizens' });
     expect(buildDeclaration(formFromDeclaration(stored))).toEqual(stored);
     const edited = formFromDeclaration(stored);
+    const foundling = { ...stored, child: { ...stored.child, placeOfBirth: { type: 'other' as const, kato: '711300000' } }, path: 'foundling' as const, mother: undefined, maritalStatus: 'unknown' as const, parentage: 'not_established' as const, attendant: 'midwife' as const, informant: { relation: 'police' as const } };
+    delete foundling.mother;
+    expect(buildDeclaration(formFromDeclaration(foundling))).toEqual(foundling);
     edited.child.givenName = 'Айгүл';
     expect(changesBetween(stored, buildDeclaration(edited))).toEqual([{ field: 'child.givenName', before: 'Айгерім', after: 'Айгүл' }]);
   });

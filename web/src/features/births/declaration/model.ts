@@ -287,6 +287,8 @@ export function buildDeclaration(form: DeclarationForm, addedDocuments: string[]
       maritalStatus: 'unknown',
       parentage: 'not_established',
       informant: dropUndefined({ relation: form.informant.relation || 'guardianship_authority', name: text(form.informant.name) }) as Declaration['informant'],
+      // Not asked for a foundling, but kept when a stored declaration has it: a correction changes only what was changed.
+      ...(form.attendant && { attendant: form.attendant }),
       documents,
     };
   }
