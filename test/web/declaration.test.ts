@@ -164,6 +164,14 @@ describe.skipIf(!haveChromium)('the guided birth declaration', () => {
     const record = await (await page.request.get(`/api/v1/births/${registered.id}`)).json();
     expect(record.status).toBe('CORRECTION_REQUESTED');
     expect(record.data.corrections.at(-1).proposed.child.givenName).toBe('Айсұлу');
+
+    // In Kazakh: the questions, and the documents named as the pack names them.
+    await page.getByLabel('Language').selectOption('kk');
+    await page.goto('/births/new');
+    await page.getByRole('heading', { name: 'Тууды тіркеуге өтініш', level: 1 }).waitFor();
+    await page.getByRole('radio', { name: 'Иә, табылған бала' }).check();
+    const missing = page.getByRole('complementary', { name: 'Әлі керек құжаттар' });
+    await expect.poll(() => missing.textContent()).toContain('Табылған бала туралы полиция құжаты');
     expectNoErrors(watched);
     await watched.context.close();
   });

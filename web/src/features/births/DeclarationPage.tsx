@@ -69,7 +69,14 @@ export default function DeclarationPage() {
   const { t } = useTranslation('declaration');
   const mode: FormMode = !id ? 'new' : location.pathname.endsWith('/correct') ? 'correct' : 'declare';
   const [round, setRound] = useState(0);
-  const record = useQuery({ queryKey: ['births', 'declaration-of', id], queryFn: () => api<BirthView>('GET', `/births/${id}`), enabled: id !== undefined, staleTime: 0 });
+  // Read once: the form is built from it, and a change on the server meanwhile comes back as a version conflict, never as a lost edit.
+  const record = useQuery({
+    queryKey: ['births', 'declaration-of', id],
+    queryFn: () => api<BirthView>('GET', `/births/${id}`),
+    enabled: id !== undefined,
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
 
   if (id !== undefined) {
     const title = t(mode === 'correct' ? 'title.correct' : 'title.declare');
@@ -99,7 +106,7 @@ export default function DeclarationPage() {
         </Page>
       );
     }
-    return <GuidedDeclaration key={`${birth.id}-${birth.version}`} mode={mode} birth={birth} />;
+    return <GuidedDeclaration key={birth.id} mode={mode} birth={birth} />;
   }
   return <GuidedDeclaration key={round} mode={mode} onAnother={() => setRound((n) => n + 1)} />;
 }
@@ -115,6 +122,8 @@ function GuidedDeclaration({ mode, birth, onAnother }: { mode: FormMode; birth?:
   const problemText = useProblemText();
   const navigate = useNavigate();
   const [form, setForm] = useState(() => initialForm(birth));
+  // The version the form was built from: sent with the change, so the server refuses it if the record moved on.
+  const [seenVersion] = useState(birth?.version);
   const path = pathOf(form.answers);
   const steps = stepsFor(path, mode);
   // A declaration already written opens on its review; a new one, or a notification, on the questions.
@@ -209,7 +218,7 @@ function GuidedDeclaration({ mode, birth, onAnother }: { mode: FormMode; birth?:
       kind: mode === 'new' ? 'declare' : 'redeclare',
       body: declaration,
       recordId: birth?.id,
-      version: birth?.version,
+      version: seenVersion,
       attachments: documents.map(({ type, name, blob }) => ({ type, name, blob })),
       label: labelOf(form),
     });
@@ -230,7 +239,7 @@ function GuidedDeclaration({ mode, birth, onAnother }: { mode: FormMode; birth?:
   };
 
   const sendCorrection = async (declaration: Declaration) => {
-    const body = { declaration, reason: reason.trim(), version: birth!.version };
+    const body = { declaration, reason: reason.trim(), version: seenVersion };
     const json = JSON.stringify(body);
     // The same correction sent again (after a lost connection) keeps its key, so it is recorded once.
     if (correctionKey.current?.body !== json) correctionKey.current = { key: newIdempotencyKey(), body: json };
