@@ -128,7 +128,8 @@ function GuidedDeclaration({ mode, birth, onAnother }: { mode: FormMode; birth?:
   const steps = stepsFor(path, mode);
   // A declaration already written opens on its review; a new one, or a notification, on the questions.
   const [step, setStep] = useState<Step>(birth?.data.declaration ? 'review' : 'path');
-  const [reached, setReached] = useState(birth?.data.declaration ? 5 : 0);
+  // The furthest step opened so far; every step of a declaration already written is open.
+  const [reached, setReached] = useState(birth?.data.declaration ? Number.POSITIVE_INFINITY : 0);
   const [documents, setDocuments] = useState<LocalDocument[]>([]);
   const [shownRequired, setShownRequired] = useState<FieldPath[]>([]);
   const [problem, setProblem] = useState<unknown>();
