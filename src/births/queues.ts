@@ -151,11 +151,11 @@ function holderOf(actor: Actor): string | null {
 }
 
 /** A page position: the last entry's time and id, opaque to the caller. */
-function encodeCursor(updatedAt: Date, id: string): string {
+export function encodeCursor(updatedAt: Date, id: string): string {
   return Buffer.from(`${updatedAt.toISOString()}|${id}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { at: string; id: string } {
+export function decodeCursor(cursor: string): { at: string; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   if (!at || !id || !isInstant(at) || !isUuid(id)) {
     throw new AppError('validation_failed', 'this cursor is not one the list gave', { field: 'after', hint: 'send the `next` of the previous page, or nothing for the first page' });

@@ -15,6 +15,8 @@ export interface BirthRules {
   calendar: WorkingCalendar;
   /** Every supporting document type the pack knows; an upload of another type is refused. */
   documentTypes: string[];
+  /** What each document type is called, in the pack's languages (the app names what it asks for). */
+  documentNames: Record<string, Names>;
   /** Timeliness categories whose registration needs a registrar's recorded approval first. */
   approvalNeeded: Timeliness[];
   /** Per path, and per late/delayed timeliness: lists of document types, one of each list required. */
@@ -47,6 +49,7 @@ export function parseBirthRules(settings: PackSettings): BirthRules {
   const reg = settings.birthRegistration as
     | {
         documentTypes?: unknown;
+        documentNames?: Record<string, unknown>;
         paths?: Record<string, { documents?: string[][] }>;
         timeliness?: Record<string, { documents?: string[][]; registrarApproval?: boolean }>;
         motherAgeAtBirth?: { min: number; max: number };
@@ -77,6 +80,8 @@ export function parseBirthRules(settings: PackSettings): BirthRules {
   if (!Array.isArray(documentTypes) || !documentTypes.every((t) => typeof t === 'string' && /^[a-z][a-z0-9_]{1,59}$/.test(t))) {
     throw packError('birthRegistration.documentTypes (a list of lower_snake_case document types)');
   }
+  const unnamed = (documentTypes as string[]).filter((type) => !named(reg.documentNames?.[type]));
+  if (unnamed.length) throw packError(`birthRegistration.documentNames (kk, ru and en for ${unnamed.join(', ')})`);
   const timelinessEvidence = { late: reg.timeliness?.late?.documents ?? [], delayed: reg.timeliness?.delayed?.documents ?? [] };
   for (const [where, lists] of [...Object.entries(evidence).map(([path, lists]) => [`paths.${path}`, lists] as const), ...Object.entries(timelinessEvidence).map(([t, lists]) => [`timeliness.${t}`, lists] as const)]) {
     const unknown = lists.flat().filter((type) => !documentTypes.includes(type));
@@ -88,6 +93,7 @@ export function parseBirthRules(settings: PackSettings): BirthRules {
     lateWithinDays: settings.periods.timeliness.lateWithinDays,
     calendar: parseWorkingCalendar(settings.publicHolidays),
     documentTypes: documentTypes as string[],
+    documentNames: Object.fromEntries((documentTypes as string[]).map((type) => [type, reg.documentNames![type] as Names])),
     approvalNeeded: (['late', 'delayed'] as const).filter((t) => reg.timeliness?.[t]?.registrarApproval === true),
     evidence,
     timelinessEvidence,

@@ -125,6 +125,8 @@ const routes: Record<string, Row> = {
     ok: 201,
     outside: 403,
   },
+  'GET /api/v1/births/notifications': { request: (_w, i) => get(`/api/v1/births/notifications?facilityId=${facility(i)}`), ok: 200, outside: 403 },
+  'GET /api/v1/births/requirements': { request: () => get('/api/v1/births/requirements?dateOfBirth=2026-03-01'), ok: 200, outside: 'same' },
   'POST /api/v1/births': { request: (_w, i) => post('/api/v1/births', facilityDeclaration(facility(i))), ok: 201, outside: 403 },
   'GET /api/v1/births/queues': { request: () => get('/api/v1/births/queues'), ok: 200, outside: 'same' },
   'GET /api/v1/births/queues/:queue': { request: () => get('/api/v1/births/queues/ready_to_validate'), ok: 200, outside: 'same' },
