@@ -44,7 +44,7 @@ describe.skipIf(!haveChromium)('hospital birth notifications', () => {
     await page.getByRole('status').filter({ hasText: 'The notification was sent.' }).waitFor();
     const row = page.getByRole('row').filter({ hasText: 'МСР-71-000417' });
     await row.waitFor();
-    expect(await row.textContent()).toContain('Notified, not declared');
+    expect(await row.textContent()).toContain('Notified');
     expect(await row.textContent()).toContain('Multi-profile Perinatal Centre No. 1');
     await expectAccessible(page, 'notifications list');
     await screenshot(page, 'notifications');

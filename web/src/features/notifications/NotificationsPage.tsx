@@ -11,6 +11,7 @@ import { ProblemAlert } from '../../app/problems.tsx';
 import { useFormat } from '../../i18n/format.ts';
 import { addMessages } from '../../i18n/index.ts';
 import { notificationMessages } from './messages.ts';
+import { useBirthStatus } from '../births/status.ts';
 
 addMessages('notifications', notificationMessages);
 
@@ -33,6 +34,7 @@ interface Facility {
 /** /notifications: the births notified in the clerk's area, newest first, with what became of each. */
 export default function NotificationsPage() {
   const { t, i18n } = useTranslation('notifications');
+  const birthStatus = useBirthStatus();
   const format = useFormat();
   const { me, can } = useSession();
   const sent = (useLocation().state as { sent?: string } | null)?.sent;
@@ -113,7 +115,7 @@ export default function NotificationsPage() {
                 <td className="number">{item.child.weightGrams ? format.number(item.child.weightGrams) : '—'}</td>
                 <td>{item.medicalCertificateNumber ?? '—'}</td>
                 <td>
-                  <span className="badge">{t(`statuses.${item.status}`, { defaultValue: item.status })}</span>
+                  <span className="badge">{birthStatus(item.status)}</span>
                   {item.overdue ? <span className="badge overdue"> {t('list.overdue')}</span> : null}
                 </td>
                 {can('birth.declare') ? <td>{item.status === 'NOTIFIED' ? <Link to={`/births/${item.id}/declare`}>

@@ -12,6 +12,7 @@ import { PlacePicker } from '../places/PlacePicker.tsx';
 import { Lookup } from './Lookup.tsx';
 import './messages.ts';
 import './queues.css';
+import { useBirthStatus } from '../births/status.ts';
 
 type Names = { kk: string; ru: string; en: string };
 
@@ -56,6 +57,7 @@ function typing(target: EventTarget | null): boolean {
 /** The work queues: counts, one queue's table, filters by office and area, lookup, and keyboard shortcuts. */
 export default function QueuesPage() {
   const { t, i18n } = useTranslation('queues');
+  const birthStatus = useBirthStatus();
   const format = useFormat();
   const navigate = useNavigate();
   const { me, can } = useSession();
@@ -229,7 +231,7 @@ export default function QueuesPage() {
                       {format.number(item.waitingDays)}
                       {item.late ? <span className="badge overdue">{t('table.overdue')}</span> : null}
                     </td>
-                    {current === 'mine' ? <td>{t(`status.${item.status}`, { defaultValue: item.status })}</td> : null}
+                    {current === 'mine' ? <td>{birthStatus(item.status)}</td> : null}
                     <td>{item.assignedTo ? (item.assignedTo === actor ? t('table.you') : (item.assignee ?? item.assignedTo)) : t('table.nobody')}</td>
                   </tr>
                 ))}

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../api/client.ts';
 import type { BirthView } from './api.ts';
 import { useRecordText } from './labels.ts';
+import { useBirthStatus } from '../status.ts';
 
 type Names = { kk: string; ru: string; en: string };
 
@@ -17,6 +18,7 @@ export function useOffices() {
 /** Where the record stands: status, act number and IIN once registered, who holds it, the approval. */
 export function Summary({ view, names, me }: { view: BirthView; names: Map<string, string>; me: string | undefined }) {
   const { t, format, names: pick } = useRecordText();
+  const birthStatus = useBirthStatus();
   const offices = useOffices();
   const { data } = view;
   const registration = data.registration;
@@ -30,7 +32,7 @@ export function Summary({ view, names, me }: { view: BirthView; names: Map<strin
       <dl className="facts record-summary">
         <dt>{t('summary.status')}</dt>
         <dd>
-          <span className={`badge status-${view.status.toLowerCase()}`}>{t(`status.${view.status}`, { defaultValue: view.status })}</span>
+          <span className={`badge status-${view.status.toLowerCase()}`}>{birthStatus(view.status)}</span>
         </dd>
         {view.number ? (
           <>
