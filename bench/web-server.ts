@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { asProduction } from '../src/cli/commands/web.ts';
 import { systemClock } from '../src/core/clock.ts';
 import { loadConfig } from '../src/core/config.ts';
 import type { Db } from '../src/core/db/types.ts';
@@ -35,14 +36,14 @@ export async function buildPickerPage(): Promise<string> {
   const outDir = path.join(os.tmpdir(), `tirkeu-pickers-${hash.digest('hex').slice(0, 16)}`);
   if (fs.existsSync(path.join(outDir, 'index.html'))) return outDir;
   const [{ build }, { default: react }] = await Promise.all([import('vite'), import('@vitejs/plugin-react')]);
-  await build({
+  await asProduction(() => build({
     configFile: false,
     root: harnessRoot,
     base: '/',
     logLevel: 'warn',
     plugins: [react()],
     build: { outDir, emptyOutDir: true, target: 'es2022' },
-  });
+  }));
   return outDir;
 }
 
