@@ -70,18 +70,35 @@ export async function loadPackIntoDb(
       ORDER BY length(rtrim(kato, '0')), kato
       ON CONFLICT (kato) DO UPDATE SET ${updateAll(placeColumns, 'kato')}`);
     await tx.exec('DELETE FROM place_search WHERE kato IN (SELECT kato FROM staged_places)');
+    const deferred = await deferSearchIndexes(tx);
     for (const part of chunks(pack.places, batch)) {
       const rows = part.flatMap((p) => nameKeys(p.name).map((key) => [key, p.kato, p.level]));
       await tx.copyFrom('place_search', ['key', 'kato', 'level'], rows);
       done += part.length;
       onProgress?.(done, pack.places.length * 2);
     }
+    for (const definition of deferred) await tx.exec(definition);
     for (const o of pack.offices) await tx.query(upsert('offices', officeColumns), officeRow(o));
     for (const f of pack.facilities) await tx.query(upsert('health_facilities', facilityColumns), facilityRow(f));
     await indexFacilities(tx, pack.facilities);
   });
   // Fresh statistics after a bulk load, so the planner keeps to the key indexes from the first search.
   await db.exec('ANALYZE places, place_search, facility_search');
+}
+
+/**
+ * Into an empty key table (a first load), the narrowing indexes (0014) are built once the keys are
+ * in, by one sort each: growing three indexes key by key made loading 150,000 places half as long
+ * again (PGlite: 39 s instead of 26 s). Returns the definitions to run after the load.
+ */
+async function deferSearchIndexes(tx: Queryable): Promise<string[]> {
+  const { rows } = await tx.query<{ name: string; definition: string }>(
+    `SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+     WHERE schemaname = current_schema() AND tablename = 'place_search' AND indexname <> 'place_search_pkey'
+       AND NOT EXISTS (SELECT 1 FROM place_search)`,
+  );
+  for (const index of rows) await tx.exec(`DROP INDEX ${index.name}`);
+  return rows.map((index) => index.definition);
 }
 
 /** The search keys of a place or facility in its three languages, each once. */
