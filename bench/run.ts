@@ -3,6 +3,9 @@ import { benchAccess } from './access.ts';
 import { benchBirths } from './births.ts';
 import { benchPlaces } from './places.ts';
 import { benchRecords } from './records.ts';
+import { benchWebPicker } from './web-picker.ts';
+import { benchWebSize } from './web-size.ts';
+import { benchWebTti } from './web-tti.ts';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks and prints one figure a line. Figures are noisy on a
@@ -13,6 +16,9 @@ const benches: Record<string, () => Promise<void>> = {
   places: () => benchPlaces(),
   access: () => benchAccess(),
   births: () => benchBirths(),
+  'web-size': () => benchWebSize(),
+  'web-tti': () => benchWebTti(),
+  'web-picker': () => benchWebPicker(),
 };
 
 const wanted = process.argv.slice(2);

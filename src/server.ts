@@ -13,7 +13,7 @@ import { type JobHandler, startWorker } from './core/jobs/worker.ts';
 import type { Db } from './core/db/types.ts';
 import { type App, buildApp } from './http/app.ts';
 import { loadPack } from './places/pack.ts';
-import { countPlaces, loadPackIntoDb } from './places/store.ts';
+import { loadPackIntoDb, packNeedsLoading } from './places/store.ts';
 
 export interface RunningServer {
   app: App;
@@ -65,7 +65,7 @@ export async function startServer(
   try {
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    if ((await countPlaces(db)) === 0) {
+    if (await packNeedsLoading(db)) {
       await loadPackIntoDb(db, loadPack(config.pack));
       logger.info({ pack: config.pack }, 'country pack loaded');
     }

@@ -62,6 +62,7 @@ const routes: Record<string, Row> = {
   'GET /api/v1/places/:kato/children': { request: (_w, i) => get(`/api/v1/places/${place(i)}/children`), ok: 200, outside: 'same' },
   'GET /api/v1/offices': { request: () => get('/api/v1/offices'), ok: 200, outside: 'same' },
   'GET /api/v1/facilities': { request: () => get('/api/v1/facilities'), ok: 200, outside: 'same' },
+  'GET /api/v1/facilities/:id': { request: (_w, i) => get(`/api/v1/facilities/${facility(i)}`), ok: 200, outside: 'same' },
   // Sign-in steps are public: each answers for the session it is given (here an active one), not for a role.
   'POST /api/v1/auth/sign-in': { request: () => post('/api/v1/auth/sign-in', { username: 'nobody.here', password: 'x' }), ok: 401, outside: 'same' },
   'POST /api/v1/auth/second-factor': { request: () => post('/api/v1/auth/second-factor', { code: '000000' }), ok: 409, outside: 'same' },

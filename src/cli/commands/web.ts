@@ -52,6 +52,22 @@ function precompress(outDir: string): void {
   }
 }
 
+/**
+ * Runs a build with NODE_ENV=production. Vite, the React plugin and Workbox take their mode from
+ * NODE_ENV, and Vitest sets it to "test": the browser tests' build, left in web/dist for npm start,
+ * carried React's and Workbox's development bundles (half as large again, with dev-only checks).
+ */
+export async function asProduction<T>(build: () => Promise<T>): Promise<T> {
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    return await build();
+  } finally {
+    if (before === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = before;
+  }
+}
+
 /** Builds the web app into outDir with Vite, precompresses it, and writes the source stamp last. */
 export async function buildWeb(outDir: string, logger: Logger): Promise<void> {
   const stamp = sourceStamp(outDir);
@@ -59,16 +75,7 @@ export async function buildWeb(outDir: string, logger: Logger): Promise<void> {
   logger.info({ outDir }, 'building the web app');
   // Vite is a build tool: loaded only when a build is needed, so a production image without it still starts.
   const { build } = await import('vite');
-  // React picks its development build from NODE_ENV, which a test runner sets to 'test': the app
-  // served is always the production one, whoever builds it.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ configFile: path.join(webSources, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  } finally {
-    if (nodeEnv === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = nodeEnv;
-  }
+  await asProduction(() => build({ configFile: path.join(webSources, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true } }));
   precompress(outDir);
   fs.writeFileSync(path.join(outDir, stampName), `${stamp}\n`);
   logger.info({ ms: Date.now() - started }, 'web app built');

@@ -1,9 +1,20 @@
 import { Type } from 'typebox';
-import { getPlace, listChildren, listFacilities, listOffices, searchPlaces } from '../../places/store.ts';
+import {
+  getFacility,
+  getPlace,
+  listChildren,
+  listFacilities,
+  listOffices,
+  searchFacilities,
+  searchPlaces,
+} from '../../places/store.ts';
 import type { App, AppDeps } from '../types.ts';
 
 const Names = Type.Object({ kk: Type.String(), ru: Type.String(), en: Type.String() });
 const Kato = Type.String({ pattern: '^[0-9]{9}$', description: '9-digit KATO code' });
+
+/** The containing units from the region down. */
+const Path = Type.Array(Type.Object({ kato: Type.String(), name: Names }));
 
 const PlaceView = Type.Object({
   kato: Type.String(),
@@ -13,7 +24,7 @@ const PlaceView = Type.Object({
   name: Names,
   population: Type.Union([Type.Number(), Type.Null()]),
   crudeBirthRate: Type.Union([Type.Number(), Type.Null()]),
-  path: Type.Optional(Type.Array(Type.Object({ kato: Type.String(), name: Names }))),
+  path: Type.Optional(Path),
 });
 
 const OfficeView = Type.Object({
@@ -23,6 +34,17 @@ const OfficeView = Type.Object({
   name: Names,
   address: Type.Optional(Type.String()),
 });
+
+const FacilityView = Type.Object({
+  ...OfficeView.properties,
+  path: Type.Optional(Path),
+});
+
+const Search = {
+  q: Type.String({ minLength: 1, maxLength: 100 }),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  cursor: Type.Optional(Type.String({ maxLength: 400 })),
+};
 
 const tags = ['places'];
 
@@ -36,13 +58,13 @@ export function registerPlaceRoutes(app: App, deps: AppDeps): void {
         tags,
         summary: 'Search places by the start of any word of their name, in Kazakh, Russian or English',
         querystring: Type.Object({
-          q: Type.String({ minLength: 1, maxLength: 100 }),
+          q: Search.q,
           level: Type.Optional(
             Type.Union(['region', 'district', 'okrug', 'settlement'].map((l) => Type.Literal(l))),
           ),
           within: Type.Optional(Kato),
-          limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-          cursor: Type.Optional(Type.String({ maxLength: 400 })),
+          limit: Search.limit,
+          cursor: Search.cursor,
         }),
         response: {
           200: Type.Object({ items: Type.Array(PlaceView), next: Type.Union([Type.String(), Type.Null()]) }),
@@ -100,11 +122,41 @@ export function registerPlaceRoutes(app: App, deps: AppDeps): void {
       config: { scope: 'public' },
       schema: {
         tags,
-        summary: 'Health facilities where births are notified',
-        querystring: Type.Object({ within: Type.Optional(Kato) }),
-        response: { 200: Type.Object({ items: Type.Array(OfficeView) }) },
+        summary: 'Health facilities where births are notified: all of them, or with q those whose name has a word starting so',
+        description:
+          'Without q, every facility (in the area, with within). With q, a page of `limit` facilities in the order of their matching names, each with the place it stands in, and `next` for the following page.',
+        querystring: Type.Object({
+          within: Type.Optional(Kato),
+          q: Type.Optional(Search.q),
+          limit: Search.limit,
+          cursor: Search.cursor,
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(FacilityView),
+            next: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+          }),
+        },
       },
     },
-    async (request) => ({ items: await listFacilities(deps.db, request.query.within) }),
+    async (request) => {
+      const { q, within, limit, cursor } = request.query;
+      if (q === undefined) return { items: await listFacilities(deps.db, within) };
+      return searchFacilities(deps.db, { q, within, limit, cursor });
+    },
+  );
+
+  app.get(
+    '/api/v1/facilities/:id',
+    {
+      config: { scope: 'public' },
+      schema: {
+        tags,
+        summary: 'One health facility, with the place it stands in',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: FacilityView },
+      },
+    },
+    async (request) => getFacility(deps.db, request.params.id),
   );
 }
