@@ -4,10 +4,6 @@ import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 /**
- * The browser app. The service worker precaches the app shell (so it opens with no connection) and
- * never answers for /api: the API's answers carry personal data and are never cached by it.
- */
-/**
  * The screens on everyone's first path: sign-in, then the work queues. Their lazy chunks are named
  * in index.html (modulepreload), so they download with the entry instead of one round trip after it
  * runs — 0.4 s and more on a slow line.
@@ -28,6 +24,14 @@ function preloadFirstScreens(): Plugin {
     },
   };
 }
+
+/**
+ * The browser app. The service worker precaches the app shell, so it opens with no connection. Of
+ * the API it keeps only reference data that holds nothing personal — places, offices, facilities
+ * and the documents each legal path needs — so a declaration can be filled in offline with the
+ * places already looked up; every other answer of the API is never cached by it.
+ */
+const referenceData = /\/api\/v1\/(places|offices|facilities|births\/requirements)(\/|\?|$)/;
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
@@ -76,6 +80,19 @@ export default defineConfig({
         cleanupOutdatedCaches: true,
         // The first visit is served from the cache too: a screen opened offline right after signing in loads.
         clientsClaim: true,
+        runtimeCaching: [
+          {
+            // A RegExp, not a function: the service worker is generated from this text. Workbox
+            // matches it only on the app's own origin.
+            urlPattern: referenceData,
+            handler: 'NetworkFirst',
+            options: {
+              cacheName: 'reference-data',
+              networkTimeoutSeconds: 4,
+              expiration: { maxEntries: 2000, maxAgeSeconds: 30 * 86_400 },
+            },
+          },
+        ],
       },
     }),
   ],

@@ -105,3 +105,12 @@ export async function signInThroughApi(request: APIRequestContext, username: str
     await new Promise((resolve) => setTimeout(resolve, 30_000 - (Date.now() % 30_000) + 500));
   }
 }
+
+/** Chooses in a place or facility picker as a person does: types the start of the name, then picks the suggestion. */
+export async function pick(page: Page, label: string, typed: string, option: RegExp | string): Promise<void> {
+  const box = page.getByRole('combobox', { name: label });
+  await box.fill('');
+  await box.pressSequentially(typed);
+  await page.getByRole('listbox').getByRole('option', { name: option }).first().click();
+  await expect.poll(() => box.getAttribute('aria-expanded')).toBe('false');
+}

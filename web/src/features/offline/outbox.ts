@@ -125,7 +125,10 @@ export function useOutbox(): Submission[] {
 
 const settled = (s: Submission | undefined): s is Submission => s?.state === 'sent' || s?.state === 'refused';
 
-/** Resolves when the submission is sent or refused, or with it still waiting once timeoutMs has passed. */
+/**
+ * Resolves when the submission is sent or refused; or, still waiting, as soon as a try found no
+ * connection (nobody should stare at a spinner in an office with no line), or once timeoutMs has passed.
+ */
 export function whenSettled(id: string, timeoutMs = 15_000): Promise<Submission> {
   return new Promise((resolve, reject) => {
     let last: Submission | undefined;
@@ -139,7 +142,8 @@ export function whenSettled(id: string, timeoutMs = 15_000): Promise<Submission>
     const watch = liveQuery(() => db.submissions.get(id)).subscribe({
       next: (value) => {
         last = value ?? last;
-        if (settled(value)) finish(value);
+        const noConnection = value?.state === 'waiting' && (value.attempts > 0 || !navigator.onLine);
+        if (settled(value) || noConnection) finish(value);
       },
       error: () => finish(last),
     });
