@@ -82,7 +82,7 @@ describe.skipIf(!haveChromium)('the guided birth declaration', () => {
 
     // A photographed statement: previewed, and struck off the documents still needed.
     await page.getByRole('heading', { name: 'Documents', level: 2, exact: true }).waitFor();
-    await page.getByLabel('Kind of document').selectOption('mother_identity_statement');
+    await page.getByLabel('Kind of document', { exact: true }).selectOption('mother_identity_statement');
     await page.getByLabel('Photo or scan').setInputFiles({ name: 'statement.png', mimeType: 'image/png', buffer: photographedDocument() });
     await page.getByRole('img', { name: 'Preview of statement.png' }).waitFor();
     await expect.poll(() => missing.textContent()).not.toContain("Mother's statement of her identity");

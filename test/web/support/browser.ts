@@ -59,7 +59,7 @@ export async function openPage(browser: Browser, baseURL: string, options: { loc
 }
 
 export function expectNoErrors(watched: Watched): void {
-  expect(watched.errors.filter((e) => !/net::ERR_INTERNET_DISCONNECTED|Failed to fetch|ERR_CONNECTION/.test(e))).toEqual([]);
+  expect(watched.errors.filter((e) => !/net::ERR_INTERNET_DISCONNECTED|net::ERR_FAILED|Failed to fetch|ERR_CONNECTION/.test(e))).toEqual([]);
 }
 
 /** axe-core on the page as it is now: no serious or critical violation. Evaluated over CDP, so the page's CSP still holds for the app. */

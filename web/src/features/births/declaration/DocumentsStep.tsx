@@ -141,7 +141,7 @@ export function DocumentsStep({
                 </td>
                 <td>
                   <SelectField
-                    label={t('documents.type')}
+                    label={`${t('documents.type')} — ${document.name}`}
                     value={document.type}
                     onValueChange={(value) => onChangeType(document.id, value)}
                     options={types.map((value) => ({ value, label: nameOf(value) }))}
