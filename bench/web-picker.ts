@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { loadPack } from '../src/places/pack.ts';
@@ -95,6 +96,8 @@ export async function benchWebPicker(count = 150_000, only?: 'pglite' | 'postgre
   const drivers: ('pglite' | 'postgres')[] = only ? [only] : ['pglite'];
   if (!only && (await serverAvailable())) drivers.push('postgres');
   const browser = await launchBrowser();
+  // The browser, the server and the database share two cores with everything else: say how busy they were.
+  process.stdout.write(`# load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
   try {
     for (const driver of drivers) {
       const scratch = await scratchDb(driver);
