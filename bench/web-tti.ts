@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 // Callbacks passed to page.evaluate and addInitScript run in the browser.
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { ensureWebBuild } from '../src/cli/commands/web.ts';
@@ -73,6 +74,8 @@ export async function benchWebTti(runs = 5): Promise<void> {
   const browser = await launchBrowser();
   try {
     const target = await pickTarget(browser, served.url);
+    // The browser competes for two cores with everything else on the machine: say how busy it was.
+    process.stdout.write(`# load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
     process.stdout.write(
       target === 'field'
         ? '# timed to: the username field usable\n'

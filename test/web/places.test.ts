@@ -107,9 +107,18 @@ describe.skipIf(!haveChromium)('place and facility pickers', () => {
     await region.press('Enter');
     expect(await chosen(page, 'region')).toBe('610000000');
 
-    // Nine digits are a KATO code.
+    // Nine digits are a KATO code; with no connection it is offered as typed, marked unchecked.
     await place.fill('191010000');
     await expect.poll(() => optionNames(page)).toEqual(['Қонаев']);
+    await watched.context.setOffline(true);
+    await place.fill('751100000');
+    await expect.poll(() => optionNames(page)).toEqual(['ӘАОЖ коды 751100000']);
+    expect(await page.getByRole('listbox').textContent()).toContain('тексерілмеді: байланыс жоқ');
+    await place.press('ArrowDown');
+    await place.press('Enter');
+    expect(await chosen(page, 'place')).toBe('751100000');
+    expect(await place.inputValue()).toBe('ӘАОЖ коды 751100000');
+    await watched.context.setOffline(false);
     expectNoErrors(watched);
     await watched.context.close();
   });

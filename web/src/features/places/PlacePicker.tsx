@@ -78,6 +78,9 @@ export function PlacePicker({ label, value, onChange, within, level, error, help
     queryFn: ({ signal }) => api<PlaceRow>('GET', `/places/${value}`, { signal }),
     enabled: value !== undefined,
     staleTime: Infinity,
+    // With no connection the code is shown as typed, marked unchecked, rather than waiting.
+    networkMode: 'always',
+    retry: false,
   });
   return (
     <SearchCombobox<Place>

@@ -42,7 +42,7 @@ export interface SearchComboboxProps<T> {
 const pauseMs = 120;
 
 /** The cache key of a typed text: the server ignores case and spacing too. */
-export function queryOf(text: string): string {
+function queryOf(text: string): string {
   return text.trim().toLocaleLowerCase().replace(/\s+/g, ' ');
 }
 
@@ -75,6 +75,8 @@ export function SearchCombobox<T>(props: SearchComboboxProps<T>) {
     staleTime: 10 * 60_000,
     gcTime: 2 * 60_000,
     retry: false,
+    // Asked even with no connection: the search says so itself, and a typed code is still offered.
+    networkMode: 'always',
   });
   const shown = open && query !== '' ? found.data : undefined;
   const items = shown?.items ?? [];
