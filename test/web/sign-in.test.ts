@@ -269,8 +269,9 @@ describe.skipIf(!haveChromium)('signing in and the account screen', () => {
     await page.waitForURL('**/account');
     await page.getByRole('heading', { name: 'Менің тіркелгім', level: 1 }).waitFor();
     await page.getByText('Статистик').waitFor();
-    const { rows } = await server.db.query<{ language: string }>(`SELECT language FROM users WHERE username = 'demo.statistician'`);
-    expect(rows[0]?.language).toBe('kk');
+    // The choice is saved to the account in the background, after the sign-in.
+    const saved = async () => (await server.db.query<{ language: string }>(`SELECT language FROM users WHERE username = 'demo.statistician'`)).rows[0]?.language;
+    await expect.poll(saved).toBe('kk');
     expectNoErrors(watched);
     await watched.context.close();
   });
