@@ -41,7 +41,7 @@ export function LanguageSwitcher() {
         onChange={(event) => {
           const language = event.target.value;
           if (!isLanguage(language)) return;
-          void setLanguage(language);
+          void setLanguage(language, { chosen: !me });
           if (me?.kind === 'user') void api('PUT', '/auth/language', { body: { language } }).catch(() => undefined);
         }}
       >

@@ -33,7 +33,19 @@ export function addMessages(namespace: string, messages: Messages): void {
   for (const language of languages) i18next.addResourceBundle(language, namespace, messages[language], true, true);
 }
 
-export async function setLanguage(language: Language): Promise<void> {
+/** A language the person picked before signing in, not yet saved to their account. */
+let chosenBeforeSignIn: Language | undefined;
+
+/** The language picked on the sign-in screen, once: the sign-in saves it to the account. */
+export function takeChosenLanguage(): Language | undefined {
+  const chosen = chosenBeforeSignIn;
+  chosenBeforeSignIn = undefined;
+  return chosen;
+}
+
+/** Shows the app in this language; `chosen` when the person picked it before signing in. */
+export async function setLanguage(language: Language, options: { chosen?: boolean } = {}): Promise<void> {
+  if (options.chosen) chosenBeforeSignIn = language;
   localStorage.setItem(storageKey, language);
   document.documentElement.lang = language;
   await i18next.changeLanguage(language);

@@ -1,9 +1,9 @@
-import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, setCsrfToken } from '../../api/client.ts';
 import { type Me, useSession } from '../../api/session.tsx';
 import { TextField } from '../../app/fields.tsx';
-import { isLanguage } from '../../i18n/index.ts';
+import { takeChosenLanguage } from '../../i18n/index.ts';
 import { type Enrolment, EnrolmentStep, RecoveryCodes, StepHeading } from './Enrolment.tsx';
 import { type Asker, endsSignIn, type Field, type Refusal, useRefusal } from './refusals.ts';
 import { startPage } from './start-page.ts';
@@ -29,7 +29,7 @@ function normalCode(code: string): string {
  * dialog that opens over a page whose session ended.
  */
 export default function SignInForm({ onSignedIn, onStarted }: { onSignedIn?(me: Me): void; onStarted?(): void }) {
-  const { t, i18n } = useTranslation('signIn');
+  const { t } = useTranslation('signIn');
   const { me, refresh } = useSession();
   const refusal = useRefusal();
   // Who was signed in when the form opened (the session-expired dialog): if someone else signs in, nothing of that page may stay.
@@ -42,17 +42,6 @@ export default function SignInForm({ onSignedIn, onStarted }: { onSignedIn?(me: 
   const [repeat, setRepeat] = useState('');
   const [refused, setRefused] = useState<Refusal>();
   const [busy, setBusy] = useState(false);
-  const chosenLanguage = useRef<string>(undefined);
-
-  // A language picked on this screen is the person's choice: it is saved to their account once they are in.
-  useEffect(() => {
-    const chosen = (language: string) => {
-      chosenLanguage.current = language;
-    };
-    i18n.on('languageChanged', chosen);
-    return () => i18n.off('languageChanged', chosen);
-  }, [i18n]);
-
   function startAgain(ended: boolean) {
     setStep({ kind: 'password', again: true });
     setPassword('');
@@ -65,8 +54,8 @@ export default function SignInForm({ onSignedIn, onStarted }: { onSignedIn?(me: 
   async function finish() {
     const fresh = await api<Me>('GET', '/auth/me');
     setCsrfToken(fresh.csrfToken);
-    const language = chosenLanguage.current;
-    if (isLanguage(language) && language !== fresh.language) await api('PUT', '/auth/language', { body: { language } }).catch(() => undefined);
+    const language = takeChosenLanguage();
+    if (language && language !== fresh.language) await api('PUT', '/auth/language', { body: { language } }).catch(() => undefined);
     if (previous && previous.id !== fresh.id) {
       // A reload, not a route change: the other person's page, its typed text and its cached answers all go.
       window.location.assign(startPage(fresh, undefined));
