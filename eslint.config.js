@@ -13,7 +13,7 @@ import tseslint from 'typescript-eslint';
  */
 const layers = [
   { type: 'core', pattern: 'src/core' },
-  { type: 'module', pattern: 'src/(access|places|births)', capture: ['module'] },
+  { type: 'module', pattern: 'src/(access|places|births|certificates)', capture: ['module'] },
   { type: 'http', pattern: 'src/http' },
   { type: 'cli', pattern: 'src/cli' },
   { type: 'test', pattern: '(test|bench)' },
@@ -69,7 +69,26 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/src/**'], message: 'web/ imports only types from src/ (import type …)', allowTypeImports: true }] },
+        {
+          patterns: [
+            {
+              group: ['**/src/**', '!**/src/certificates/codec/**'],
+              message: 'web/ imports only types from src/ (import type …), and code only from src/certificates/codec/',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The QR codec runs in the browser (the verification page, offline) and on the server: only
+    // Web APIs (crypto.subtle, TextEncoder) and the browser-safe libraries, nothing of Node or the rest of src/.
+    files: ['src/certificates/codec/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*', '../*', '!./*'], message: 'the codec runs in browsers too: Web APIs and codec files only' }] },
       ],
     },
   },
