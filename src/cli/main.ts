@@ -7,6 +7,7 @@ import { registerLog } from './commands/log.ts';
 import { registerPack } from './commands/pack.ts';
 import { registerSeed } from './commands/seed.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerVerify } from './commands/verify.ts';
 import { registerWeb } from './commands/web.ts';
 import { reportFailure } from './context.ts';
 
@@ -27,5 +28,6 @@ registerSeed(program);
 registerAccess(program);
 registerBirths(program);
 registerWeb(program);
+registerVerify(program);
 
 program.parseAsync(process.argv).catch(reportFailure);
