@@ -3,6 +3,7 @@ import { registerAccess } from './commands/access.ts';
 import { registerBackup } from './commands/backup.ts';
 import { registerBirths } from './commands/births.ts';
 import { registerDb } from './commands/db.ts';
+import { registerKeys } from './commands/keys.ts';
 import { registerLog } from './commands/log.ts';
 import { registerPack } from './commands/pack.ts';
 import { registerSeed } from './commands/seed.ts';
@@ -22,6 +23,7 @@ const program = new Command('tirkeu')
 registerServe(program);
 registerDb(program);
 registerLog(program);
+registerKeys(program);
 registerPack(program);
 registerBackup(program);
 registerSeed(program);

@@ -26,6 +26,11 @@ export interface Config {
   dbConnectTimeoutMs: number;
   /** Base64 of 32 bytes that seal TOTP secrets at rest (TIRKEU_SECRET_KEY). */
   secretKey: string | undefined;
+  /**
+   * Opens the encrypted private halves of the signing keys (TIRKEU_SIGNING_KEY_PASSPHRASE): certificates
+   * and checkpoints are signed only when it is set. Never logged.
+   */
+  signingKeyPassphrase?: string;
   /** The built web app (index.html and hashed assets) served at /. */
   webDir: string;
   /** Build the web app at start when its build is missing or older than its sources (auto), or never. */
@@ -43,6 +48,9 @@ export interface Config {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** The signing keys' passphrase guards every certificate's signature: a short one is refused at start. */
+const minPassphraseLength = 12;
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -92,6 +100,13 @@ export function loadConfig(env: Env = process.env): Config {
       field: 'TIRKEU_PACK',
     });
   }
+  const signingKeyPassphrase = env.TIRKEU_SIGNING_KEY_PASSPHRASE || undefined;
+  if (signingKeyPassphrase !== undefined && signingKeyPassphrase.length < minPassphraseLength) {
+    throw new AppError('validation_failed', `TIRKEU_SIGNING_KEY_PASSPHRASE must be at least ${minPassphraseLength} characters`, {
+      field: 'TIRKEU_SIGNING_KEY_PASSPHRASE',
+      hint: 'use a long passphrase (several words) and keep a copy apart from the database backups; see docs/keys.md',
+    });
+  }
   const webBuild = env.TIRKEU_WEB_BUILD || 'auto';
   if (webBuild !== 'auto' && webBuild !== 'never') {
     throw new AppError('validation_failed', 'TIRKEU_WEB_BUILD must be auto or never', { field: 'TIRKEU_WEB_BUILD' });
@@ -110,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     poolSize: integer(env, 'TIRKEU_DB_POOL', 10, 1, 500),
     dbConnectTimeoutMs: integer(env, 'TIRKEU_DB_CONNECT_TIMEOUT_MS', 10_000, 100, 600_000),
     secretKey: env.TIRKEU_SECRET_KEY || undefined,
+    signingKeyPassphrase,
     demo: flag(env, 'TIRKEU_DEMO', false),
     trustProxy: trustedProxies(env),
     webDir: path.resolve(env.TIRKEU_WEB_DIR || fileURLToPath(new URL('../../web/dist', import.meta.url))),
@@ -120,11 +136,12 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
-/** A description of the configuration that is safe to log: the database password is masked. */
+/** A description of the configuration that is safe to log: the database password and the secrets are masked. */
 export function describeConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     databaseUrl: config.databaseUrl?.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@'),
     secretKey: config.secretKey ? '***' : undefined,
+    signingKeyPassphrase: config.signingKeyPassphrase ? '***' : undefined,
   };
 }

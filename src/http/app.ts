@@ -22,6 +22,7 @@ import { registerRecordRoutes } from './routes/records.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerClientRoutes } from './routes/clients.ts';
 import { registerPlaceRoutes } from './routes/places.ts';
+import { registerCertificateKeyRoutes } from './routes/certificate-keys.ts';
 import { registerWebApp } from './web-app.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
@@ -177,6 +178,7 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
   registerAuditRoutes(app, deps);
   registerRecordRoutes(app, deps);
   registerPlaceRoutes(app, deps);
+  registerCertificateKeyRoutes(app, deps);
   registerBirthRoutes(app, birthDepsFor(deps.db, deps.clock, deps.config.pack), { uploadLimitBytes: deps.config.uploadLimitBytes });
   await registerWebApp(app, deps.config.webDir);
   return app;

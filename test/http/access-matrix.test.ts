@@ -166,6 +166,9 @@ const routes: Record<string, Row> = {
   },
   'GET /api/v1/births/:id/documents/:documentId': { request: async (w, i) => get(`/api/v1/births/${(await w.document(i)).join('/documents/')}`), ok: 200, outside: 404 },
   'GET /api/v1/births/gap': { request: () => get('/api/v1/births/gap'), ok: 200, outside: 'same' },
+  // The published key set: public halves only, for any verifier.
+  'GET /api/v1/certificates/keys': { request: () => get('/api/v1/certificates/keys'), ok: 200, outside: 'same' },
+  'GET /.well-known/tirkeu-keys.json': { request: () => get('/.well-known/tirkeu-keys.json'), ok: 200, outside: 'same' },
   'GET /api/v1/records/:id': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}`), ok: 200, outside: 404 },
   'GET /api/v1/records/:id/actions': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}/actions`), ok: 200, outside: 404 },
 };
