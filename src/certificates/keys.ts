@@ -24,29 +24,7 @@ import { AppError } from '../core/errors.ts';
  * except the signer.
  */
 
-// The key set's shapes. Part A's codec (src/certificates/codec/key-set.ts) owns them; they are
-// written out here, exactly as the shared contract gives them, until both land together.
-/** One public key as published: a JWK (OKP, Ed25519) with when it may sign. */
-export interface PublishedKey {
-  kty: 'OKP';
-  crv: 'Ed25519';
-  /** The raw 32-byte public key, base64url. */
-  x: string;
-  /** 16 hex characters: the first 8 bytes of SHA-256 of the raw public key (the COSE kid). */
-  kid: string;
-  alg: 'EdDSA';
-  use: 'sig';
-  /** ISO instants: the period in which the key may sign (up to its retirement, once retired). */
-  validFrom: string;
-  validTo: string;
-  retired: boolean;
-}
-
-/** The published key set (GET /api/v1/certificates/keys, /.well-known/tirkeu-keys.json). */
-export interface KeySet {
-  issuer: string;
-  keys: PublishedKey[];
-}
+import type { KeySet, PublishedKey } from './codec/key-set.ts';
 
 export interface SigningKeyInfo {
   kid: string;
@@ -342,49 +320,3 @@ export function checkpointSignatureCheck(set: KeySet): CheckpointSignatureCheck 
   };
 }
 
-const base64url32 = /^[A-Za-z0-9_-]{43}$/;
-
-function isInstant(value: unknown): value is string {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value));
-}
-
-/**
- * A key set read from a file or a URL (`tirkeu verify-log --keys`), checked field by field: each
- * key's kid must be the one its public key gives.
- */
-export function parseKeySet(value: unknown, source: string): KeySet {
-  const refuse = (field: string, what: string) =>
-    new AppError('validation_failed', `${source} is not a tirkeu key set: ${field} ${what}`, {
-      field,
-      hint: 'give the JSON of tirkeu keys export-public or of /.well-known/tirkeu-keys.json',
-    });
-  if (typeof value !== 'object' || value === null) throw refuse('(root)', 'must be an object');
-  const { issuer, keys } = value as { issuer?: unknown; keys?: unknown };
-  if (typeof issuer !== 'string') throw refuse('issuer', 'must be a string');
-  if (!Array.isArray(keys)) throw refuse('keys', 'must be an array');
-  const parsed = keys.map((raw: unknown, i): PublishedKey => {
-    const at = `keys[${i}]`;
-    if (typeof raw !== 'object' || raw === null) throw refuse(at, 'must be an object');
-    const key = raw as Record<string, unknown>;
-    if (key.kty !== 'OKP' || key.crv !== 'Ed25519' || key.alg !== 'EdDSA') throw refuse(at, 'must be an Ed25519 key (kty OKP, crv Ed25519, alg EdDSA)');
-    if (typeof key.x !== 'string' || !base64url32.test(key.x)) throw refuse(`${at}.x`, 'must be 32 bytes in base64url');
-    if (typeof key.kid !== 'string' || key.kid !== keyIdOf(Buffer.from(key.x, 'base64url'))) {
-      throw refuse(`${at}.kid`, 'must be the hex of the first 8 bytes of SHA-256 of the public key');
-    }
-    if (!isInstant(key.validFrom)) throw refuse(`${at}.validFrom`, 'must be an ISO instant');
-    if (!isInstant(key.validTo)) throw refuse(`${at}.validTo`, 'must be an ISO instant');
-    if (typeof key.retired !== 'boolean') throw refuse(`${at}.retired`, 'must be true or false');
-    return {
-      kty: 'OKP',
-      crv: 'Ed25519',
-      x: key.x,
-      kid: key.kid,
-      alg: 'EdDSA',
-      use: 'sig',
-      validFrom: key.validFrom,
-      validTo: key.validTo,
-      retired: key.retired,
-    };
-  });
-  return { issuer, keys: parsed };
-}

@@ -43,6 +43,11 @@ export interface Config {
   trustProxy: false | string[];
   /** Days a finished job is kept before it is deleted (TIRKEU_JOB_RETENTION_DAYS). */
   jobRetentionDays: number;
+  /**
+   * Where the public reaches this registry (TIRKEU_PUBLIC_URL): certificates' QR codes link to its
+   * verification page, and verifiable credentials name it as issuer. No trailing slash.
+   */
+  publicUrl: string;
   /** Demo mode (TIRKEU_DEMO): demo users may keep their documented passwords. Never in production. */
   demo: boolean;
 }
@@ -111,8 +116,17 @@ export function loadConfig(env: Env = process.env): Config {
   if (webBuild !== 'auto' && webBuild !== 'never') {
     throw new AppError('validation_failed', 'TIRKEU_WEB_BUILD must be auto or never', { field: 'TIRKEU_WEB_BUILD' });
   }
+  const port = integer(env, 'PORT', 8080, 0, 65535);
+  const publicUrl = (env.TIRKEU_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/#?]+(\/[^\s#?]*)?$/.test(publicUrl)) {
+    throw new AppError('validation_failed', 'TIRKEU_PUBLIC_URL must be an http(s) address without query or fragment', {
+      field: 'TIRKEU_PUBLIC_URL',
+      hint: 'e.g. TIRKEU_PUBLIC_URL=https://tirkeu.example.kz',
+    });
+  }
   return {
-    port: integer(env, 'PORT', 8080, 0, 65535),
+    port,
+    publicUrl,
     host: env.HOST || '0.0.0.0',
     databaseUrl,
     dataDir: path.resolve(env.TIRKEU_DATA_DIR || 'data'),

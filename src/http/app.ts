@@ -18,6 +18,8 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { registerOAuthRoutes } from './routes/oauth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerBirthRoutes } from './routes/births.ts';
+import { registerCertificateRoutes } from './routes/certificates.ts';
+import { certificateDepsFor } from '../certificates/issuance.ts';
 import { registerRecordRoutes } from './routes/records.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerClientRoutes } from './routes/clients.ts';
@@ -178,8 +180,10 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
   registerAuditRoutes(app, deps);
   registerRecordRoutes(app, deps);
   registerPlaceRoutes(app, deps);
+  const births = birthDepsFor(deps.db, deps.clock, deps.config.pack);
+  registerBirthRoutes(app, births, { uploadLimitBytes: deps.config.uploadLimitBytes });
   registerCertificateKeyRoutes(app, deps);
-  registerBirthRoutes(app, birthDepsFor(deps.db, deps.clock, deps.config.pack), { uploadLimitBytes: deps.config.uploadLimitBytes });
+  registerCertificateRoutes(app, certificateDepsFor(births, deps.config));
   await registerWebApp(app, deps.config.webDir);
   return app;
 }

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerKeys } from '../../src/cli/commands/keys.ts';
 import { registerLog } from '../../src/cli/commands/log.ts';
-import { parseKeySet } from '../../src/certificates/keys.ts';
+import { parseKeySet } from '../../src/certificates/codec/key-set.ts';
 import { createRecord } from '../../src/core/action-log/record-store.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { openPglite } from '../../src/core/db/pglite.ts';
@@ -95,7 +95,7 @@ describe('tirkeu keys', () => {
     expect(await tirkeu('checkpoint')).toMatch(new RegExp(`^checkpoint 1: actions 1\\.\\.1 \\(1\\) root [0-9a-f]{64} signed by key ${first}\\n$`));
     const kept = path.join(dir, 'keys-before-rotation.json');
     await tirkeu('keys', 'export-public', '--out', kept);
-    expect(parseKeySet(JSON.parse(fs.readFileSync(kept, 'utf8')), kept).keys.map((k) => k.kid)).toEqual([first]);
+    expect(parseKeySet(JSON.parse(fs.readFileSync(kept, 'utf8'))).keys.map((k) => k.kid)).toEqual([first]);
 
     const rotated = await tirkeu('keys', 'rotate');
     const second = kidIn(rotated);

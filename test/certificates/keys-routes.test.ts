@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKey, parseKeySet, retireSigningKey } from '../../src/certificates/keys.ts';
+import { parseKeySet } from '../../src/certificates/codec/key-set.ts';
+import { generateSigningKey, retireSigningKey } from '../../src/certificates/keys.ts';
 import { openTestApp, type TestApp, testSigningPassphrase } from '../support/app.ts';
 
 let t: TestApp;
@@ -31,7 +32,7 @@ describe('the published key set', () => {
       expect(res.body).not.toMatch(/PRIVATE|private/);
     }
     expect(wellKnown.body).toBe(api.body);
-    const set = parseKeySet(api.json(), 'the API');
+    const set = parseKeySet(api.json());
     expect(set.keys.map((k) => [k.kid, k.retired])).toEqual([
       [current.kid, false],
       [old.kid, true],

@@ -14,13 +14,13 @@ import {
   generateSigningKey,
   keyIdOf,
   listSigningKeys,
-  parseKeySet,
   publishedKeySet,
   retireSigningKey,
   rotateSigningKey,
   signingKeyPassphrase,
   demoSigningKeyPassphrase,
 } from '../../src/certificates/keys.ts';
+import { parseKeySet } from '../../src/certificates/codec/key-set.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import { AppError } from '../../src/core/errors.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
@@ -141,7 +141,7 @@ describe('signing keys', () => {
       retired: true,
     });
     expect(await checkpointSignatureCheck(set)({ keyId: old.kid, hash: 'a checkpoint hash', signature: oldSignature })).toBe('valid');
-    expect(parseKeySet(JSON.parse(JSON.stringify(set)), 'test')).toEqual(set);
+    expect(parseKeySet(JSON.parse(JSON.stringify(set)))).toEqual(set);
   });
 
   it('retires a key once, and says so for an unknown or malformed key id', async () => {
@@ -201,12 +201,10 @@ describe('checkpoint signatures against a key set', () => {
     expect(await check({ keyId: signer.keyId, hash: 'h', signature: 'not base64url!' })).toBe('bad_signature');
   });
 
-  it('reads a key set only when each kid is the one its public key gives', async () => {
+  it('trusts a key of a key set only when its kid is the one its public key gives', async () => {
     const set = await publishedKeySet(db);
     const forged = { ...set, keys: [{ ...set.keys[0]!, kid: 'ffffffffffffffff' }] };
-    expect(() => parseKeySet(forged, 'keys.json')).toThrow(/keys\.json is not a tirkeu key set: keys\[0\]\.kid/);
-    expect(() => parseKeySet({ issuer: 'KZ' }, 'keys.json')).toThrow(/keys must be an array/);
-    expect(() => parseKeySet([], 'keys.json')).toThrow(/issuer must be a string/);
+    expect(parseKeySet(JSON.parse(JSON.stringify(set)))).toEqual(set);
     expect(keyIdOf(Buffer.from(set.keys[0]!.x, 'base64url'))).toBe(set.keys[0]!.kid);
     // A key set naming a kid that does not match is treated as not holding that key.
     const signer = checkpointSigner(await currentSigner(db, clock, passphrase));

@@ -5,13 +5,15 @@ import { birthIinsVerifier } from '../../births/iin-integrity.ts';
 // verify-log replays every record type in the register: each module's record definition must be
 // loaded (a record of a type with no loaded definition is reported, not skipped).
 import '../../births/record.ts';
-import { checkpointSignatureCheck, checkpointSignerSource, type KeySet, parseKeySet, publishedKeySet, signingKeyPassphrase } from '../../certificates/keys.ts';
+import type { KeySet } from '../../certificates/codec/key-set.ts';
+import { checkpointSignatureCheck, checkpointSignerSource, publishedKeySet, signingKeyPassphrase } from '../../certificates/keys.ts';
 import { sealCheckpoints } from '../../core/action-log/checkpoint.ts';
 import { type LogVerifier, type VerifyReport, verifyLog } from '../../core/action-log/verify.ts';
 import { systemClock } from '../../core/clock.ts';
 import type { Db, Queryable } from '../../core/db/types.ts';
 import { AppError } from '../../core/errors.ts';
 import { withDb } from '../context.ts';
+import { readKeySet } from '../key-set-source.ts';
 import { progressBar } from '../progress.ts';
 
 /** What the modules keep beside the action log and verify-log checks too. */
@@ -26,33 +28,6 @@ async function hasSigningKeys(db: Queryable): Promise<boolean> {
 /** The key set of this database; empty before it is migrated to signing keys. */
 async function localKeySet(db: Queryable): Promise<KeySet> {
   return (await hasSigningKeys(db)) ? publishedKeySet(db) : { issuer: 'KZ', keys: [] };
-}
-
-/**
- * A published key set from a file or an http(s) URL. Checking against a copy kept apart from the
- * database means that whoever can write to the database cannot slip a key of their own into it.
- */
-export async function readKeySet(source: string): Promise<KeySet> {
-  let text: string;
-  try {
-    if (/^https?:\/\//i.test(source)) {
-      const response = await fetch(source, { signal: AbortSignal.timeout(15_000) });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      text = await response.text();
-    } else text = fs.readFileSync(source, 'utf8');
-  } catch (error) {
-    throw new AppError('unavailable', `the key set ${source} could not be read (${(error as Error).message})`, {
-      field: '--keys',
-      hint: 'give a file written by tirkeu keys export-public, or the URL of /.well-known/tirkeu-keys.json',
-    });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new AppError('validation_failed', `${source} is not JSON`, { field: '--keys', hint: 'give a file written by tirkeu keys export-public' });
-  }
-  return parseKeySet(value, source);
 }
 
 export interface WholeLogOptions {

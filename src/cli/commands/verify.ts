@@ -10,7 +10,6 @@ import {
   isCredentialError,
   type KeyResolver,
   keySetResolver,
-  parseKeySet,
   type PersonName,
   type PublicJwk,
   importPublicJwk,
@@ -18,7 +17,11 @@ import {
   verifyQrText,
   type WebCryptoKey,
 } from '../../certificates/codec/index.ts';
+import { publishedKeySet } from '../../certificates/keys.ts';
 import { AppError } from '../../core/errors.ts';
+import { loadPack } from '../../places/pack.ts';
+import { withDb } from '../context.ts';
+import { readFile, readJsonFile, readKeySet } from '../key-set-source.ts';
 
 // jsqr is a CommonJS bundle: under NodeNext its default import is the module, whose `default` is the reader.
 const readQrCode = jsQRModule.default;
@@ -100,67 +103,9 @@ async function keyResolverFor(options: VerifyCommandOptions): Promise<KeyResolve
   }
   if (options.trust) return trustedKeyResolver(options.trust);
   if (options.keys) return keySetResolver(await readKeySet(options.keys));
-  // The local database's key set (tirkeu keys) is wired in by the signing-keys part; until then a
-  // source must be named.
-  throw new AppError('validation_failed', 'no key to verify with: name the key set or the key to trust', {
-    field: 'keys',
-    hint: 'pass --keys https://<registry>/.well-known/tirkeu-keys.json (or a file holding it), or --trust CERT.pem|KEY.jwk',
-  });
+  return keySetResolver(await withDb((db, config) => publishedKeySet(db, loadPack(config.pack).settings.code.toUpperCase())));
 }
 
-async function readKeySet(source: string): Promise<ReturnType<typeof parseKeySet>> {
-  let json: unknown;
-  if (/^https?:\/\//i.test(source)) {
-    let response: Response;
-    try {
-      response = await fetch(source, { signal: AbortSignal.timeout(15_000), headers: { accept: 'application/json' } });
-    } catch (error) {
-      throw new AppError('unavailable', `could not fetch the key set from ${source}: ${error instanceof Error ? error.message : String(error)}`, {
-        field: 'keys',
-        hint: 'check the address and the network, or pass a saved copy of the key set as a file',
-      });
-    }
-    if (!response.ok) {
-      throw new AppError('unavailable', `the key set at ${source} answered ${response.status}`, {
-        field: 'keys',
-        hint: 'check the address: tirkeu publishes it at /.well-known/tirkeu-keys.json',
-      });
-    }
-    json = await response.json().catch(() => {
-      throw new AppError('validation_failed', `the key set at ${source} is not JSON`, { field: 'keys' });
-    });
-  } else {
-    json = parseJsonFile(source, 'keys');
-  }
-  try {
-    return parseKeySet(json);
-  } catch (error) {
-    throw new AppError('validation_failed', error instanceof Error ? error.message : String(error), {
-      field: 'keys',
-      hint: 'give the JSON tirkeu publishes at /.well-known/tirkeu-keys.json',
-    });
-  }
-}
-
-function parseJsonFile(file: string, field: string): unknown {
-  const text = readFile(file, field).toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError('validation_failed', `${file} is not JSON`, { field });
-  }
-}
-
-function readFile(file: string, field: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (error) {
-    throw new AppError('not_found', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      field,
-      hint: 'check the file name',
-    });
-  }
-}
 
 /**
  * A resolver that trusts one key whatever kid the payload names, as EU DCC readers do with a
@@ -179,7 +124,7 @@ async function trustedKeyResolver(file: string): Promise<KeyResolver> {
   } else if (text.includes('-----BEGIN PUBLIC KEY-----')) {
     keyObject = createPublicKey(text);
   } else if (text.trimStart().startsWith('{')) {
-    const parsed = parseJsonFile(file, 'trust') as Partial<PublicJwk> & { keys?: unknown };
+    const parsed = readJsonFile(file, 'trust') as Partial<PublicJwk> & { keys?: unknown };
     if (typeof parsed.kty !== 'string') {
       throw new AppError('validation_failed', `${file} is JSON but not a JWK (no "kty")`, {
         field: 'trust',
