@@ -51,11 +51,21 @@ function fullFonts(): { regular: fontkit.Font; bold: fontkit.Font } {
   return dejavu;
 }
 
-/** The characters of `text` neither DejaVu font can draw (a name in a script DejaVu lacks). */
+/**
+ * Scripts written right to left, whose letters join: DejaVu has some of their glyphs, but the
+ * renderer draws glyphs one after another, left to right, so such a name would print wrong.
+ */
+const rightToLeft = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
+
+/**
+ * The characters of `text` the certificate fonts cannot print: those neither DejaVu font has (a
+ * name in a script DejaVu lacks), and those of right-to-left scripts.
+ */
 export function unprintableCharacters(text: string): string[] {
   const { regular, bold } = fullFonts();
   const codePoints = [...new Set(Array.from(text, (ch) => ch.codePointAt(0)!))];
   const missing = new Set([...missingCodePoints(regular, codePoints), ...missingCodePoints(bold, codePoints)]);
+  for (const cp of codePoints) if (rightToLeft.test(String.fromCodePoint(cp))) missing.add(cp);
   return [...missing].map((cp) => String.fromCodePoint(cp));
 }
 

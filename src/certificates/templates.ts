@@ -180,9 +180,12 @@ export function fieldText(fields: CertificateFields, name: string, language: str
   return undefined;
 }
 
-/** One line of text never breaks a layout: runs of white space (a pasted line break) become one space. */
+/**
+ * One line of text never breaks a layout: runs of white space (a pasted line break) become one
+ * space; letters typed as a base and a combining accent become the one letter the fonts hold (NFC).
+ */
 function clean(text: string | undefined): string | undefined {
-  const cleaned = text?.replace(/\s+/g, ' ').trim();
+  const cleaned = text?.normalize('NFC').replace(/\s+/g, ' ').trim();
   return cleaned || undefined;
 }
 
@@ -308,7 +311,10 @@ export function parseCertificateTemplate(text: string, file: string, kind: Certi
   } catch (error) {
     return invalid(file, '', `is not valid JSON (${(error as Error).message})`);
   }
-  const first = [...Value.Errors(CertificateTemplateSchema, json)][0];
+  const errors = [...Value.Errors(CertificateTemplateSchema, json)];
+  // An unknown field is reported twice (the field itself, "schema is false", and its parent's
+  // additionalProperties): the parent's names it better.
+  const first = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0];
   if (first) {
     const field = first.instancePath.slice(1).replaceAll('/', '.');
     const extra = (first.params as { additionalProperties?: string[] } | undefined)?.additionalProperties;

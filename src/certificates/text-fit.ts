@@ -29,8 +29,7 @@ export function fitText(text: string, box: FitBox, measure: Measure): FittedText
   const single = floorTo(box.size * (box.width / width));
   if (single >= smallestSingleLine || text.length < 2) return { size: single, lines: [{ text, dy: 0 }] };
 
-  // Two lines, split where the longer of the two is shortest: at a space, or inside a word
-  // when there is no space (a long compound name), never mid-letter.
+  // Two lines, split where the longer of the two is shortest.
   const [first, second] = bestSplit(text, measure);
   // Both lines stay between the box's rule (3.5 pt under the baseline) and the rule of the line
   // above (a line height higher): descenders ≈ 0.24 em, capitals ≈ 0.76 em, leading 1.05 em.
@@ -50,8 +49,9 @@ export function fitText(text: string, box: FitBox, measure: Measure): FittedText
 
 function bestSplit(text: string, measure: Measure): [string, string] {
   const chars = Array.from(text);
-  const spaces = chars.flatMap((ch, i) => (ch === ' ' && i > 0 && i < chars.length - 1 ? [i] : []));
-  const cuts = spaces.length ? spaces : chars.map((_, i) => i).slice(1);
+  // At a space, or after a hyphen (a double surname); inside a word only when there is neither.
+  const breaks = chars.flatMap((ch, i) => (i > 0 && i < chars.length - 1 && (ch === ' ' || chars[i - 1] === '-') ? [i] : []));
+  const cuts = breaks.length ? breaks : chars.map((_, i) => i).slice(1);
   let best: [string, string] = [text, ''];
   let bestWidth = Number.POSITIVE_INFINITY;
   for (const cut of cuts) {
