@@ -187,6 +187,7 @@ function penalty(rows: BitLines, cols: BitLines, size: number): number {
   let dark = 0;
   const equalNext = new Uint32Array(words);
   const previousEqualNext = new Uint32Array(words);
+  const window = new Uint32Array(11);
   for (const lines of [rows, cols]) {
     const { bits } = lines;
     for (let line = 0; line < size; line++) {
@@ -203,12 +204,11 @@ function penalty(rows: BitLines, cols: BitLines, size: number): number {
         const carry = w > 0 ? equalNext[w - 1]! >>> 31 : 0;
         const startsRun = five & ~((equalNext[w]! << 1) | carry);
         points += popcount(five) + 2 * popcount(startsRun);
+        // The line seen from 11 offsets, shared by both finder look-alikes.
+        for (let k = 0; k < 11; k++) window[k] = shifted(bits, start, words, w, k);
         for (const pattern of finderLike) {
           let match = firstBits(w, size - 10);
-          for (let k = 0; k < 11 && match; k++) {
-            const s = shifted(bits, start, words, w, k);
-            match &= pattern[k] ? s : ~s;
-          }
+          for (let k = 0; k < 11 && match; k++) match &= pattern[k] ? window[k]! : ~window[k]!;
           points += 40 * popcount(match >>> 0);
         }
         if (lines === rows && line > 0) {
