@@ -7,7 +7,7 @@ import { decodePDFRawStream, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFStr
 import QRCode from 'qrcode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dateInWords } from '../../src/certificates/date-words.ts';
-import { renderCertificatePdf } from '../../src/certificates/pdf.ts';
+import { prepareCertificateRendering, renderCertificatePdf } from '../../src/certificates/pdf.ts';
 import { qrMatrix, qrSegments } from '../../src/certificates/qr-drawing.ts';
 import {
   type CertificateFields,
@@ -182,6 +182,12 @@ describe('certificate PDF', () => {
     await expect(renderCertificatePdf(templates.extract, { ...fields, 'child.fullName': 'علي' }, { qrText: null, preview: false })).rejects.toMatchObject({
       details: { field: 'child.fullName' },
     });
+  });
+
+  it('can do its once-per-process work ahead of the first certificate', async () => {
+    for (const kind of certificateKinds) await prepareCertificateRendering(templates[kind]);
+    const pdf = await renderCertificatePdf(templates.extract, fields, { qrText: null, preview: false });
+    expect(await pdfText(pdf)).toContain('ТУУ ТУРАЛЫ АКТ ЖАЗБАСЫНАН ҮЗІНДІ');
   });
 
   it('writes the title, language and producer into the PDF', async () => {
