@@ -1,3 +1,4 @@
+import { AppError } from '../core/errors.ts';
 import type { PreparedFont } from './fonts.ts';
 import type { Line, Rgb } from './layout.ts';
 
@@ -93,7 +94,7 @@ export class ContentStream {
 
   private fontName(font: PreparedFont): string {
     const name = this.fonts.get(font);
-    if (!name) throw new Error('font not registered on this page');
+    if (!name) throw new AppError('internal', 'a certificate font was drawn without being added to the page');
     return name;
   }
 }

@@ -242,7 +242,6 @@ export function layoutCertificate(template: CertificateTemplate, perLanguage: Pe
   });
 
   // The rows, section by section, down to the footer.
-  const perLanguageRow = perLanguage;
   y -= 4;
   template.sections.forEach((section, s) => {
     if (section.heading) {
@@ -262,7 +261,7 @@ export function layoutCertificate(template: CertificateTemplate, perLanguage: Pe
       y -= 15.5;
     }
     section.rows.forEach((row, r) => {
-      y -= placeRow(layout, row, `sections[${s}].rows[${r}]`, y, languages, perLanguageRow, right);
+      y -= placeRow(layout, row, `sections[${s}].rows[${r}]`, y, languages, perLanguage, right);
     });
   });
   layout.rowsEnd = y;
