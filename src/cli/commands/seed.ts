@@ -5,6 +5,8 @@ import { loadRoles } from '../../access/roles.ts';
 import { checkedSecretKey } from '../../access/secret-key.ts';
 import { seedDemoBirths } from '../../births/demo.ts';
 import { birthDepsFor } from '../../births/workflow.ts';
+import { seedDemoCertificate } from '../../certificates/demo.ts';
+import { certificateDepsFor } from '../../certificates/issuance.ts';
 import { demoSigningKeyPassphrase, findCurrentSigningKey, generateSigningKey } from '../../certificates/keys.ts';
 import { systemClock } from '../../core/clock.ts';
 import { loadPack } from '../../places/pack.ts';
@@ -42,8 +44,11 @@ export function registerSeed(program: Command): void {
                 : `demo signing key ${key.kid}, encrypted with the published demo passphrase "${demoSigningKeyPassphrase}" (opened as it is only with TIRKEU_DEMO=1)\n`,
             );
           }
-          const births = await seedDemoBirths(birthDepsFor(db, systemClock, config.pack));
+          const birthDeps = birthDepsFor(db, systemClock, config.pack);
+          const births = await seedDemoBirths(birthDeps);
           process.stdout.write(`${births.births} demo births in Astana: notified, declared, validated and registered (an undocumented mother and a foundling among them), the declared ones with a specimen PDF attached\n`);
+          const certificate = await seedDemoCertificate({ ...certificateDepsFor(birthDeps, config), passphrase: config.signingKeyPassphrase ?? demoSigningKeyPassphrase });
+          if (certificate) process.stdout.write(`demo certificate ${certificate.serial}; open its QR link to try the verification page:\n  ${certificate.verifyLink}\n`);
           if (!config.demo) process.stdout.write('TIRKEU_DEMO is not set: each demo user must choose a new password at first sign-in\n');
         },
         { migrate: true },
