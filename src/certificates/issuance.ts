@@ -106,12 +106,11 @@ async function factsOf(
 ): Promise<CertificateFacts> {
   const declaration = state.declaration!;
   const registration = state.registration!;
-  const [place, registeredAt, issuedAt, names] = await Promise.all([
-    findPlace(db, state.jurisdiction),
-    findOffice(db, registration.officeId),
-    issue.officeId ? findOffice(db, issue.officeId) : undefined,
-    actorNames(db, [issue.actor]),
-  ]);
+  // One after another: `db` may be a transaction, whose one connection takes a query at a time.
+  const place = await findPlace(db, state.jurisdiction);
+  const registeredAt = await findOffice(db, registration.officeId);
+  const issuedAt = issue.officeId ? await findOffice(db, issue.officeId) : undefined;
+  const names = await actorNames(db, [issue.actor]);
   const citizenship = { citizen: deps.country.code, not_citizen: '', undetermined: 'undetermined' }[registration.citizenship.result];
   const parent = (p: typeof declaration.mother) => (p ? { surname: p.surname, givenName: p.givenName, patronymic: p.patronymic, iin: p.iin, citizenship: p.citizenship } : null);
   return {
