@@ -1,0 +1,61 @@
+/**
+ * What the certificate routes answer (src/http/routes/certificates*.ts, the contract of issue 10).
+ * The claims a QR code certifies come from the codec's own type, so a change there shows here.
+ */
+import type { BirthClaims } from './codec.ts';
+
+export type { BirthClaims };
+
+export const certificateKinds = ['birth_certificate', 'certified_copy', 'extract'] as const;
+export type CertificateKind = (typeof certificateKinds)[number];
+
+export type Delivery = 'in_person' | 'electronic';
+
+export interface Collector {
+  name: string;
+  relationship: string | null;
+  documentType: string;
+  documentNumber: string;
+}
+
+/** One issuance of a certificate (GET /births/:id/certificates, newest first). */
+export interface Issuance {
+  serial: string;
+  kind: CertificateKind;
+  issuedAt: string;
+  issuedBy: string;
+  officeId: string;
+  delivery: Delivery;
+  collector: Collector | null;
+  status: 'valid' | 'superseded' | 'revoked';
+  supersededOn: string | null;
+  revokedAt: string | null;
+  revocationReason: string | null;
+}
+
+/** Why a QR payload is refused (the codec's CredentialFailure), and the statuses the server adds. */
+export type CredentialFailure =
+  | 'too_large'
+  | 'bad_base45'
+  | 'bad_compression'
+  | 'bad_cbor'
+  | 'bad_cose'
+  | 'unsupported_algorithm'
+  | 'unknown_key'
+  | 'bad_signature'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'key_expired'
+  | 'bad_claims';
+
+export type ServerVerdict = 'valid' | 'superseded' | 'revoked' | 'invalid';
+
+/** POST /certificates/verify: the registry's word on one payload (public, rate-limited). */
+export interface VerifyAnswer {
+  verdict: ServerVerdict;
+  reason: CredentialFailure | 'revoked' | 'superseded' | null;
+  message: { kk: string; ru: string; en: string };
+  birth: BirthClaims | null;
+  keyId: string | null;
+  statusDate: string | null;
+}
