@@ -1,0 +1,97 @@
+import { unzlibSync, zlibSync } from 'fflate';
+import { decodeBase45, encodeBase45 } from './base45.ts';
+import { type Bytes, plainBytes } from './bytes.ts';
+import { CredentialError } from './errors.ts';
+
+/** The prefix of tirkeu's QR payloads: country and payload version (the EU DCC uses HC1:). */
+export const tirkeuQrPrefix = 'KZ1:';
+/** Prefixes unwrapQrText removes: ours and the EU Digital COVID Certificate's. */
+export const knownQrPrefixes = [tirkeuQrPrefix, 'HC1:'] as const;
+/** A version 40 QR code holds at most 4296 alphanumeric characters: longer text did not come from one. */
+export const maxQrTextLength = 4096;
+
+/** tirkeu's QR text for a COSE message: "KZ1:" + Base45(zlib(cose)), compressed at level 9. */
+export function wrapQrText(cose: Uint8Array): string {
+  return tirkeuQrPrefix + encodeBase45(zlibSync(plainBytes(cose), { level: 9 }));
+}
+
+/**
+ * The COSE bytes of a QR text: a bare Base45 payload, one with a known prefix (KZ1:, HC1:), or a
+ * link whose fragment is the payload (https://host/verify#KZ1:…). The text is never trimmed: a
+ * space is a Base45 character. Base45 → zlib inflate; bytes without a zlib header are taken as
+ * uncompressed CBOR, as EU DCC readers do. Throws too_large, bad_base45 or bad_compression.
+ */
+export function unwrapQrText(text: string): Bytes {
+  if (text.length > maxQrTextLength) {
+    throw new CredentialError('too_large', `the text has ${text.length} characters; no QR code holds more than ${maxQrTextLength}`);
+  }
+  const payload = payloadOf(text);
+  try {
+    return inflate(decodeBase45(payload));
+  } catch (error) {
+    // A browser percent-encodes the spaces of a link's fragment (location.hash reads "%20"), and
+    // "%20" is also valid Base45, so the text cannot say which it holds. The original decodes with
+    // a matching zlib checksum; a misread one almost never does. Try the spaces back, keep the first error.
+    if (!payload.includes('%20')) throw error;
+    try {
+      return inflate(decodeBase45(payload.replaceAll('%20', ' ')));
+    } catch {
+      throw error;
+    }
+  }
+}
+
+function payloadOf(text: string): string {
+  let payload = text;
+  if (/^https?:\/\//i.test(text)) {
+    const hash = text.indexOf('#');
+    if (hash < 0) throw new CredentialError('bad_base45', 'the link carries no payload: nothing follows "#"');
+    payload = text.slice(hash + 1);
+  }
+  for (const prefix of knownQrPrefixes) if (payload.startsWith(prefix)) return payload.slice(prefix.length);
+  return payload;
+}
+
+/** RFC 1950: compression method 8 (deflate), window ≤ 32 KiB, header check bits, no preset dictionary. */
+function isZlibHeader(bytes: Uint8Array): boolean {
+  if (bytes.length < 2) return false;
+  const cmf = bytes[0]!;
+  const flg = bytes[1]!;
+  return (cmf & 0x0f) === 8 && cmf >> 4 <= 7 && ((cmf << 8) | flg) % 31 === 0 && (flg & 0x20) === 0;
+}
+
+function inflate(bytes: Bytes): Bytes {
+  if (bytes.length === 0) throw new CredentialError('bad_base45', 'the payload is empty');
+  if (!isZlibHeader(bytes)) return bytes;
+  if (bytes.length < 6) throw new CredentialError('bad_compression', 'the zlib stream is truncated');
+  let inflated: Uint8Array;
+  try {
+    inflated = unzlibSync(bytes);
+  } catch (error) {
+    throw new CredentialError('bad_compression', `the zlib stream does not inflate: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  // fflate drops the Adler-32 trailer unchecked; checking it catches a truncated or misread stream
+  // that still happens to inflate.
+  const n = bytes.length;
+  const expected = ((bytes[n - 4]! << 24) | (bytes[n - 3]! << 16) | (bytes[n - 2]! << 8) | bytes[n - 1]!) >>> 0;
+  if (adler32(inflated) !== expected) throw new CredentialError('bad_compression', 'the zlib checksum (Adler-32) does not match the inflated data');
+  return plainBytes(inflated);
+}
+
+function adler32(bytes: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  // Reduced every 5552 bytes as zlib does (NMAX): the sums stay small exact integers.
+  for (let i = 0; i < bytes.length; i += 5552) {
+    const end = Math.min(i + 5552, bytes.length);
+    for (let j = i; j < end; j++) {
+      a += bytes[j]!;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
