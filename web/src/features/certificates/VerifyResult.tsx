@@ -1,7 +1,10 @@
 import { Fragment, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/format.ts';
+import { credentialFailureText } from './codec.ts';
 import type { BirthClaims } from './types.ts';
+
+type LocalisedText = { kk: string; ru: string; en: string };
 import { type Outcome, toneOf } from './verdict.ts';
 import './messages.ts';
 
@@ -18,11 +21,12 @@ function useVerdictText(): (outcome: Outcome) => string {
   const format = useFormat();
   return (outcome) => {
     const date = format.date(outcome.statusDate);
+    const language = i18n.language as keyof LocalisedText;
     const reasonText = () => {
-      if (outcome.reason && i18n.exists(`reason.${outcome.reason}`, { ns: 'certificates' })) return t(`reason.${outcome.reason}`);
-      // A reason this page has no words for: the registry's own sentence, else a general one.
-      const server = outcome.serverMessage?.[i18n.language as 'kk' | 'ru' | 'en'];
-      return server ?? t('reason.unknown');
+      // The codec's sentence for its failure: the same words the API and the command line give.
+      if (outcome.reason && outcome.reason !== 'no_keys' && outcome.reason in credentialFailureText) return credentialFailureText[outcome.reason][language];
+      // A reason the codec does not name: the registry's own sentence, else a general one.
+      return outcome.serverMessage?.[language] ?? t('reason.unknown');
     };
     switch (outcome.verdict) {
       case 'valid':

@@ -1,4 +1,4 @@
-import type { KeySet } from './codec.ts';
+import { type KeySet, parseKeySet } from './codec.ts';
 import { api } from '../../api/client.ts';
 
 /**
@@ -9,23 +9,19 @@ import { api } from '../../api/client.ts';
  */
 const storageKey = 'tirkeu.certificateKeys';
 
-/** A key set as published, or null for anything else (a damaged or foreign stored value is not trusted to have the right shape). */
-export function parseKeySet(value: unknown): KeySet | null {
-  if (!value || typeof value !== 'object') return null;
-  const set = value as { issuer?: unknown; keys?: unknown };
-  if (typeof set.issuer !== 'string' || !Array.isArray(set.keys)) return null;
-  const wellFormed = set.keys.every((key: unknown) => {
-    if (!key || typeof key !== 'object') return false;
-    const k = key as Record<string, unknown>;
-    return typeof k.kid === 'string' && typeof k.x === 'string' && typeof k.validFrom === 'string' && typeof k.validTo === 'string';
-  });
-  return wellFormed ? (value as KeySet) : null;
+/** A key set kept or fetched, or null when it is damaged or foreign (the codec checks every member a verifier relies on). */
+export function keptKeySet(value: unknown): KeySet | null {
+  try {
+    return parseKeySet(value);
+  } catch {
+    return null;
+  }
 }
 
 function stored(): KeySet | null {
   try {
     const text = localStorage.getItem(storageKey);
-    return text ? parseKeySet(JSON.parse(text)) : null;
+    return text ? keptKeySet(JSON.parse(text)) : null;
   } catch {
     return null;
   }
@@ -43,7 +39,7 @@ export interface LoadedKeys {
  */
 export async function loadPublishedKeys(): Promise<LoadedKeys> {
   try {
-    const keySet = parseKeySet(await api<unknown>('GET', '/certificates/keys'));
+    const keySet = keptKeySet(await api<unknown>('GET', '/certificates/keys'));
     if (keySet) {
       try {
         localStorage.setItem(storageKey, JSON.stringify(keySet));

@@ -2,9 +2,9 @@
  * What the certificate routes answer (src/http/routes/certificates*.ts, the contract of issue 10).
  * The claims a QR code certifies come from the codec's own type, so a change there shows here.
  */
-import type { BirthClaims } from './codec.ts';
+import type { BirthClaims, CredentialFailure } from './codec.ts';
 
-export type { BirthClaims };
+export type { BirthClaims, CredentialFailure };
 
 export const certificateKinds = ['birth_certificate', 'certified_copy', 'extract'] as const;
 export type CertificateKind = (typeof certificateKinds)[number];
@@ -32,21 +32,6 @@ export interface Issuance {
   revokedAt: string | null;
   revocationReason: string | null;
 }
-
-/** Why a QR payload is refused (the codec's CredentialFailure), and the statuses the server adds. */
-export type CredentialFailure =
-  | 'too_large'
-  | 'bad_base45'
-  | 'bad_compression'
-  | 'bad_cbor'
-  | 'bad_cose'
-  | 'unsupported_algorithm'
-  | 'unknown_key'
-  | 'bad_signature'
-  | 'expired'
-  | 'not_yet_valid'
-  | 'key_expired'
-  | 'bad_claims';
 
 export type ServerVerdict = 'valid' | 'superseded' | 'revoked' | 'invalid';
 
