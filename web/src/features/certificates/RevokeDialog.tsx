@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { newIdempotencyKey } from '../../api/client.ts';
 import { TextAreaField } from '../../app/fields.tsx';
 import { ProblemAlert, problemConcerns, useProblemText } from '../../app/problems.tsx';
 import { revokeCertificate } from './api.ts';
@@ -21,7 +22,9 @@ export function RevokeDialog({ issuance, onRevoked, onClose }: { issuance: Issua
     if (element && !element.open) element.showModal();
     return () => element?.close();
   }, []);
-  const mutation = useMutation({ mutationFn: (text: string) => revokeCertificate(issuance.serial, text), onSuccess: onRevoked });
+  // One revocation, one key, whatever the reason typed: a retry is the same revocation.
+  const [key] = useState(newIdempotencyKey);
+  const mutation = useMutation({ mutationFn: (text: string) => revokeCertificate(issuance.serial, text, key), onSuccess: onRevoked });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -16,8 +16,9 @@ export function issueCertificate(recordId: string, body: IssueBody, idempotencyK
   return api('POST', `/births/${recordId}/certificates`, { body, idempotencyKey });
 }
 
-export function revokeCertificate(serial: string, reason: string): Promise<Issuance> {
-  return api('POST', `/certificates/${encodeURIComponent(serial)}/revoke`, { body: { reason } });
+/** Revokes an issued certificate; the idempotency key makes a retried click one revocation. */
+export function revokeCertificate(serial: string, reason: string, idempotencyKey: string): Promise<Issuance> {
+  return api('POST', `/certificates/${encodeURIComponent(serial)}/revoke`, { body: { reason }, idempotencyKey });
 }
 
 /** The registry's status answer for one payload: public, no sign-in; the server limits how often. */

@@ -6,5 +6,5 @@
 // The lint rule's exception for the codec folder is written as a gitignore negation, which cannot
 // re-include a folder whose parent (src/) is excluded; until the rule is fixed, the exception is made here.
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports
-export { credentialFailureText, keySetResolver, parseKeySet, verifyQrText } from '../../../../src/certificates/codec/index.ts';
+export { credentialFailures, credentialFailureText, keySetResolver, parseKeySet, verifyQrText } from '../../../../src/certificates/codec/index.ts';
 export type { BirthClaims, CredentialFailure, KeySet } from '../../../../src/certificates/codec/index.ts';

@@ -32,7 +32,7 @@ export interface IssueBody {
 export type IssueFormErrors = Partial<Record<'name' | 'documentType' | 'documentNumber', 'required' | 'tooLong'>>;
 
 /** Limits the server's schema sets (a name as long as a register's line, a document number). */
-export const limits = { name: 200, documentNumber: 40 } as const;
+export const limits = { name: 200, documentNumber: 60 } as const;
 
 /** A name as typed, without stray spaces at the ends or doubled inside; its letters and their case are kept. */
 function tidy(text: string): string {

@@ -38,7 +38,8 @@ export type ServerVerdict = 'valid' | 'superseded' | 'revoked' | 'invalid';
 /** POST /certificates/verify: the registry's word on one payload (public, rate-limited). */
 export interface VerifyAnswer {
   verdict: ServerVerdict;
-  reason: CredentialFailure | 'revoked' | 'superseded' | null;
+  /** A codec failure, 'revoked', 'superseded', or a reason of the registry's own (e.g. a certificate it has no record of). */
+  reason: string | null;
   message: { kk: string; ru: string; en: string };
   birth: BirthClaims | null;
   keyId: string | null;

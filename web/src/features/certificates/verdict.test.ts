@@ -127,3 +127,11 @@ describe('the failure reported among several readings of one text', () => {
     );
   });
 });
+
+describe('a refusal of the registry', () => {
+  it('keeps a codec failure as the reason, and leaves any other to the registry’s own sentence', () => {
+    const local: LocalCheck = { kind: 'no_keys', text: 'KZ1:X' };
+    expect(combine(local, answer('invalid', { reason: 'expired', birth: null }))).toMatchObject({ verdict: 'invalid', reason: 'expired' });
+    expect(combine(verified, answer('invalid', { reason: 'unknown_certificate', birth: null }))).toMatchObject({ verdict: 'invalid', reason: null, serverMessage: message, birth: null });
+  });
+});

@@ -1,3 +1,4 @@
+import { credentialFailures } from './codec.ts';
 import type { BirthClaims, CredentialFailure, VerifyAnswer } from './types.ts';
 
 /**
@@ -74,7 +75,8 @@ function fromServer(answer: VerifyAnswer, local: LocalCheck): Outcome {
   const birth = local.kind === 'verified' ? local.birth : answer.birth;
   const keyId = local.kind === 'verified' ? local.keyId : answer.keyId;
   if (answer.verdict === 'invalid') {
-    const reason = answer.reason && answer.reason !== 'revoked' && answer.reason !== 'superseded' ? answer.reason : null;
+    // A codec failure is said in the codec's words; any other reason, in the registry's own sentence.
+    const reason = (credentialFailures as readonly string[]).includes(answer.reason ?? '') ? (answer.reason as CredentialFailure) : null;
     return { ...empty, verdict: 'invalid', reason, keyId, serverMessage: answer.message };
   }
   // The registry vouches only for a signature it checked: it names the facts, or this device did.
