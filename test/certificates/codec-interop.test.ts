@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -31,6 +31,9 @@ import {
   wrapQrText,
 } from '../../src/certificates/codec/index.ts';
 import { encodeBase45 } from '../../src/certificates/codec/base45.ts';
+
+// jsqr is a CommonJS bundle: under NodeNext its default import is the module, whose `default` is the reader.
+const jsQR = jsQRModule.default;
 
 const interop = (file: string) => JSON.parse(fs.readFileSync(new URL(`../../../shared/interop/${file}`, import.meta.url), 'utf8'));
 
