@@ -19,7 +19,8 @@ export function PdfFrame({ queryKey, load, title }: { queryKey: readonly unknown
   useEffect(() => {
     if (!blob || !frame.current || !link.current) return;
     const url = URL.createObjectURL(blob);
-    frame.current.src = url;
+    // The whole page in view, without the thumbnails: a preview is read, not navigated.
+    frame.current.src = `${url}#view=Fit&navpanes=0`;
     link.current.href = url;
     return () => URL.revokeObjectURL(url);
   }, [blob]);
