@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { benchAccess } from './access.ts';
 import { benchBirths } from './births.ts';
+import { benchCertificateVerify } from './certificate-verify.ts';
 import { benchPlaces } from './places.ts';
 import { benchRecords } from './records.ts';
 import { benchWebPicker } from './web-picker.ts';
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<void>> = {
   places: () => benchPlaces(),
   access: () => benchAccess(),
   births: () => benchBirths(),
+  'certificate-verify': () => benchCertificateVerify(),
   'web-size': () => benchWebSize(),
   'web-tti': () => benchWebTti(),
   'web-picker': () => benchWebPicker(),

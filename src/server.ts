@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { checkedSecretKey, keyFingerprint } from './access/secret-key.ts';
 import { fileSender, flagOverdueNotifications, reminderHandler, reminderJob } from './births/reminders.ts';
 import { type BirthDeps, birthDepsFor } from './births/workflow.ts';
+import { checkpointSignerSource, signingKeyPassphrase } from './certificates/keys.ts';
 import { sealCheckpoints } from './core/action-log/checkpoint.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import { type Config, describeConfig } from './core/config.ts';
@@ -73,6 +74,7 @@ export async function startServer(
     // the start here, naming the key needed, rather than failing every second-factor sign-in.
     const secretKey = await checkedSecretKey(db, config);
     logger.info({ secretKeyFingerprint: keyFingerprint(secretKey) }, 'secret key opens the sealed secrets');
+    if (config.demo && !config.signingKeyPassphrase) logger.warn('signing keys use the published demo passphrase (TIRKEU_DEMO): certificates prove nothing');
     const app = await buildApp({ db, config, clock, logger });
     const stopBackground: (() => Promise<void>)[] = [];
     if (config.runJobs) {
@@ -100,14 +102,20 @@ export async function startServer(
           (err) => logger.error({ err }, 'job pruning failed'),
         ),
       );
+      // Checkpoints are signed with the current signing key; with no key or no passphrase they are
+      // sealed unsigned, as before keys existed, never held back. Each change of that is logged once.
+      const checkpointSigner = checkpointSignerSource(db, clock, signingKeyPassphrase(config), (state) => {
+        if (state.unsigned) logger.warn({ reason: state.unsigned.message, hint: state.unsigned.details.hint }, 'checkpoints are sealed unsigned');
+        else logger.info({ keyId: state.keyId }, 'checkpoints are signed');
+      });
       stopBackground.push(
         every(
           config.checkpointIntervalMs,
           async () => {
-            const sealed = await sealCheckpoints(db, clock);
+            const sealed = await sealCheckpoints(db, clock, await checkpointSigner());
             if (sealed.length)
               logger.info(
-                { checkpoints: sealed.map((c) => c.id), toSeq: sealed.at(-1)?.toSeq },
+                { checkpoints: sealed.map((c) => c.id), toSeq: sealed.at(-1)?.toSeq, keyId: sealed.at(-1)?.keyId },
                 'log sealed',
               );
           },

@@ -25,6 +25,8 @@ export const birthActionScopes: Readonly<Record<string, Scope | null>> = {
   APPROVE_CORRECTION: 'correction.approve',
   REJECT_CORRECTION: 'correction.approve',
   REVOKE: 'correction.approve',
+  ISSUE_CERTIFICATE: 'certificate.issue',
+  REVOKE_CERTIFICATE: 'certificate.issue',
 };
 
 export interface BirthForActions {
@@ -61,6 +63,11 @@ export function availableBirthActions(record: BirthForActions, actor: Actor | un
         return !heldByOther && approvalMissing;
       case 'REGISTER':
         return !heldByOther && !approvalMissing && !documentsMissing();
+      // Handing a family its certificate waits for nobody who holds the record.
+      case 'ISSUE_CERTIFICATE':
+        return true;
+      case 'REVOKE_CERTIFICATE':
+        return (record.data.certificates ?? []).some((c) => !c.revokedAt);
       default:
         return !heldByOther;
     }

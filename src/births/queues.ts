@@ -102,6 +102,9 @@ function awaitingApproval(a: number, b: number, c: number): string {
     AND coalesce(r.data->'approval'->>'timeliness', '') <> ${needed})`;
 }
 
+/** A registered birth that has never had a certificate issued (the record keeps them in data.certificates). */
+const unprinted = `r.data->'certificates' IS NULL`;
+
 /**
  * The work queues of a registry office, by the status a record waits in; a validated birth that needs
  * a late-registration approval waits in late_registrations, not ready_to_register. `mine` is what the
@@ -116,6 +119,8 @@ export const birthQueues = {
   late_registrations: ['VALIDATED'],
   corrections: ['CORRECTION_REQUESTED'],
   recently_registered: ['REGISTERED'],
+  /** Registered births whose family has no certificate yet. */
+  ready_to_print: ['REGISTERED'],
   mine: ['NOTIFIED', 'DECLARED', 'REQUIRES_UPDATE', 'VALIDATED', 'REGISTERED', 'CORRECTION_REQUESTED'],
 } as const;
 export type BirthQueue = keyof typeof birthQueues;
@@ -172,9 +177,10 @@ function approvalParameters(deps: BirthDeps): [string, string, string[]] {
 /** How many records wait in each queue, inside the reader's jurisdiction (and area, if asked). */
 export async function countBirthQueues(deps: BirthDeps, actor: Actor | undefined, q: { within?: string; office?: string }): Promise<Record<BirthQueue, number>> {
   const prefixes = await areaPrefixes(deps, actor, q);
-  const { rows } = await deps.db.query<{ status: string; n: number; mine: number; awaiting: number }>(
+  const { rows } = await deps.db.query<{ status: string; n: number; mine: number; awaiting: number; unprinted: number }>(
     `SELECT r.status, count(*)::int AS n, count(*) FILTER (WHERE r.data->>'assignedTo' = $2)::int AS mine,
-       count(*) FILTER (WHERE ${awaitingApproval(3, 4, 5)})::int AS awaiting
+       count(*) FILTER (WHERE ${awaitingApproval(3, 4, 5)})::int AS awaiting,
+       count(*) FILTER (WHERE ${unprinted})::int AS unprinted
      FROM records r WHERE r.type = 'birth' AND r.jurisdiction LIKE ALL ($1::text[]) GROUP BY r.status`,
     [prefixes, holderOf(actor!), ...approvalParameters(deps)],
   );
@@ -183,6 +189,7 @@ export async function countBirthQueues(deps: BirthDeps, actor: Actor | undefined
   const count = (name: BirthQueue): number => {
     if (name === 'mine') return sum((r) => ((birthQueues.mine as readonly string[]).includes(r.status) ? r.mine : 0));
     if (name === 'late_registrations') return sum((r) => r.awaiting);
+    if (name === 'ready_to_print') return byStatus.get('REGISTERED')?.unprinted ?? 0;
     const n = birthQueues[name].reduce((total, status) => total + (byStatus.get(status)?.n ?? 0), 0);
     return name === 'ready_to_register' ? n - (byStatus.get('VALIDATED')?.awaiting ?? 0) : n;
   };
@@ -199,7 +206,7 @@ export async function listBirthQueue(
   const prefixes = await areaPrefixes(deps, actor, q);
   const newestFirst = queue === 'recently_registered';
   const after = q.after ? decodeCursor(q.after) : null;
-  const approval = queue === 'late_registrations' ? awaitingApproval(7, 8, 9) : queue === 'ready_to_register' ? `NOT ${awaitingApproval(7, 8, 9)}` : 'true';
+  const approval = queue === 'late_registrations' ? awaitingApproval(7, 8, 9) : queue === 'ready_to_register' ? `NOT ${awaitingApproval(7, 8, 9)}` : queue === 'ready_to_print' ? unprinted : 'true';
   const { rows } = await deps.db.query<{
     id: string;
     status: string;
@@ -225,7 +232,7 @@ export async function listBirthQueue(
        AND ($4::timestamptz IS NULL OR (r.updated_at, r.id) ${newestFirst ? '<' : '>'} ($4::timestamptz, $5::uuid))
        AND ${approval}
      ORDER BY r.updated_at ${newestFirst ? 'DESC' : 'ASC'}, r.id ${newestFirst ? 'DESC' : 'ASC'} LIMIT $6`,
-    [birthQueues[queue], prefixes, queue === 'mine' ? holderOf(actor!) : null, after?.at ?? null, after?.id ?? null, q.limit + 1, ...(approval === 'true' ? [] : approvalParameters(deps))],
+    [birthQueues[queue], prefixes, queue === 'mine' ? holderOf(actor!) : null, after?.at ?? null, after?.id ?? null, q.limit + 1, ...(approval.includes('$7') ? approvalParameters(deps) : [])],
   );
   const today = localDate(deps.clock.now(), deps.timeZone);
   const page = rows.slice(0, q.limit);

@@ -72,6 +72,39 @@ export const AttachedDocument = Type.Object({
 });
 export type AttachedDocument = Static<typeof AttachedDocument>;
 
+export const CertificateKind = Type.Union([Type.Literal('birth_certificate'), Type.Literal('certified_copy'), Type.Literal('extract')]);
+export type CertificateKind = Static<typeof CertificateKind>;
+export const CertificateSerial = Type.String({ pattern: '^[A-Z]{2}-[0-9]{4}-[0-9]{7,}$' });
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+export const CertificateCollector = Type.Object({
+  name: Text(200),
+  relationship: Type.Union([Text(100), Type.Null()]),
+  documentType: Text(100),
+  documentNumber: Text(60),
+});
+export type CertificateCollector = Static<typeof CertificateCollector>;
+export const CertificateIssue = Type.Object({
+  serial: CertificateSerial,
+  kind: CertificateKind,
+  delivery: Type.Union([Type.Literal('in_person'), Type.Literal('electronic')]),
+  collector: Type.Union([CertificateCollector, Type.Null()]),
+  /** The signing key of the QR code. */
+  keyId: Type.String({ pattern: '^[0-9a-f]{16}$' }),
+});
+export type CertificateIssue = Static<typeof CertificateIssue>;
+
+/** A certificate as the record remembers it: the issuance, and its revocation if any. */
+export interface IssuedCertificate extends CertificateIssue {
+  issuedAt: string;
+  issuedBy: string;
+  officeId: string | null;
+  /** The record's version right after the issuance: a correction approved later supersedes it. */
+  recordVersion: number;
+  revokedAt: string | null;
+  revokedBy: string | null;
+  revocationReason: string | null;
+}
+
 /** A payload that says only which action it is: the action's who, when and why say the rest. */
 const bare = <T extends string>(type: T) => Type.Object({ type: Type.Literal(type) });
 
@@ -111,6 +144,9 @@ export const birthPayloads = {
   APPROVE_CORRECTION: Type.Object({ type: Type.Literal('APPROVE_CORRECTION'), citizenship: CitizenshipAtBirth, confirmed: Type.Optional(Confirmed) }),
   REJECT_CORRECTION: bare('REJECT_CORRECTION'),
   REVOKE: bare('REVOKE'),
+  /** A certificate printed or sent: its serial and kind, and who collected it showing which ID (or that it went electronically). */
+  ISSUE_CERTIFICATE: Type.Object({ type: Type.Literal('ISSUE_CERTIFICATE'), certificate: CertificateIssue }),
+  REVOKE_CERTIFICATE: Type.Object({ type: Type.Literal('REVOKE_CERTIFICATE'), serial: CertificateSerial }),
 } satisfies Record<string, TSchema>;
 
 /** Action payloads, one per action type. */
@@ -142,6 +178,8 @@ export interface BirthState {
   legacyRef: string | null;
   /** Why it was last sent back, archived or revoked. */
   lastReason: string | null;
+  /** Every certificate issued, oldest first (absent on records that never had one). */
+  certificates?: IssuedCertificate[];
   /** Every correction ever asked for, with the declaration it proposed and what became of it. */
   corrections: {
     requestedBy: string;
@@ -156,6 +194,8 @@ export interface BirthState {
 }
 
 const assignment = ['ASSIGN', 'UNASSIGN', 'ATTACH_DOCUMENT'];
+/** A registered birth keeps its registered facts while a correction waits, so certificates can be issued then too. */
+const certificates = ['ISSUE_CERTIFICATE', 'REVOKE_CERTIFICATE'];
 
 export const birthRecord = registerRecordType<BirthState & Json>({
   type: 'birth',
@@ -165,8 +205,8 @@ export const birthRecord = registerRecordType<BirthState & Json>({
     DECLARED: ['DECLARE', 'VALIDATE', 'REQUEST_UPDATE', 'ARCHIVE', 'EVIDENCE_SEEN', ...assignment],
     REQUIRES_UPDATE: ['DECLARE', 'ARCHIVE', 'EVIDENCE_SEEN', ...assignment],
     VALIDATED: ['REGISTER', 'APPROVE_REGISTRATION', 'REQUEST_UPDATE', 'EVIDENCE_SEEN', ...assignment],
-    REGISTERED: ['REQUEST_CORRECTION', 'REVOKE', ...assignment],
-    CORRECTION_REQUESTED: ['APPROVE_CORRECTION', 'REJECT_CORRECTION', ...assignment],
+    REGISTERED: ['REQUEST_CORRECTION', 'REVOKE', ...certificates, ...assignment],
+    CORRECTION_REQUESTED: ['APPROVE_CORRECTION', 'REJECT_CORRECTION', ...certificates, ...assignment],
     ARCHIVED: [],
     REVOKED: [],
   },
@@ -285,6 +325,24 @@ function reduceBirth(state: BirthState, p: BirthPayload, action: ActionFacts, at
       return { ...state, status: 'REGISTERED', corrections: settle(state, 'rejected', action.actor), lastReason: action.reason };
     case 'REVOKE':
       return { ...state, status: 'REVOKED', lastReason: action.reason };
+    case 'ISSUE_CERTIFICATE': {
+      const issued: IssuedCertificate = {
+        ...p.certificate,
+        issuedAt: at,
+        issuedBy: action.actor,
+        officeId: action.officeId,
+        recordVersion: action.recordSeq,
+        revokedAt: null,
+        revokedBy: null,
+        revocationReason: null,
+      };
+      return { ...state, certificates: [...(state.certificates ?? []), issued] };
+    }
+    case 'REVOKE_CERTIFICATE':
+      return {
+        ...state,
+        certificates: (state.certificates ?? []).map((c) => (c.serial === p.serial ? { ...c, revokedAt: at, revokedBy: action.actor, revocationReason: action.reason } : c)),
+      };
   }
 }
 

@@ -58,11 +58,12 @@ export function localDate(at: Date, timeZone: string): string {
 /** Building a DateTimeFormat costs far more than using one: one per time zone, made once. */
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-function actorId(actor: Actor): string {
+/** How the history names who acted: "user:<id>", "client:<id>" or "system". */
+export function actorId(actor: Actor): string {
   return actor.kind === 'system' ? 'system' : `${actor.kind}:${actor.id}`;
 }
 
-function officeOf(actor: Actor): string | null {
+export function officeOf(actor: Actor): string | null {
   return actor.kind === 'user' ? actor.officeId : null;
 }
 

@@ -3,10 +3,12 @@ import { registerAccess } from './commands/access.ts';
 import { registerBackup } from './commands/backup.ts';
 import { registerBirths } from './commands/births.ts';
 import { registerDb } from './commands/db.ts';
+import { registerKeys } from './commands/keys.ts';
 import { registerLog } from './commands/log.ts';
 import { registerPack } from './commands/pack.ts';
 import { registerSeed } from './commands/seed.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerVerify } from './commands/verify.ts';
 import { registerWeb } from './commands/web.ts';
 import { reportFailure } from './context.ts';
 
@@ -21,11 +23,13 @@ const program = new Command('tirkeu')
 registerServe(program);
 registerDb(program);
 registerLog(program);
+registerKeys(program);
 registerPack(program);
 registerBackup(program);
 registerSeed(program);
 registerAccess(program);
 registerBirths(program);
 registerWeb(program);
+registerVerify(program);
 
 program.parseAsync(process.argv).catch(reportFailure);

@@ -26,6 +26,11 @@ export interface Config {
   dbConnectTimeoutMs: number;
   /** Base64 of 32 bytes that seal TOTP secrets at rest (TIRKEU_SECRET_KEY). */
   secretKey: string | undefined;
+  /**
+   * Opens the encrypted private halves of the signing keys (TIRKEU_SIGNING_KEY_PASSPHRASE): certificates
+   * and checkpoints are signed only when it is set. Never logged.
+   */
+  signingKeyPassphrase?: string;
   /** The built web app (index.html and hashed assets) served at /. */
   webDir: string;
   /** Build the web app at start when its build is missing or older than its sources (auto), or never. */
@@ -38,11 +43,19 @@ export interface Config {
   trustProxy: false | string[];
   /** Days a finished job is kept before it is deleted (TIRKEU_JOB_RETENTION_DAYS). */
   jobRetentionDays: number;
+  /**
+   * Where the public reaches this registry (TIRKEU_PUBLIC_URL): certificates' QR codes link to its
+   * verification page, and verifiable credentials name it as issuer. No trailing slash.
+   */
+  publicUrl: string;
   /** Demo mode (TIRKEU_DEMO): demo users may keep their documented passwords. Never in production. */
   demo: boolean;
 }
 
 type Env = Record<string, string | undefined>;
+
+/** The signing keys' passphrase guards every certificate's signature: a short one is refused at start. */
+const minPassphraseLength = 12;
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -92,12 +105,28 @@ export function loadConfig(env: Env = process.env): Config {
       field: 'TIRKEU_PACK',
     });
   }
+  const signingKeyPassphrase = env.TIRKEU_SIGNING_KEY_PASSPHRASE || undefined;
+  if (signingKeyPassphrase !== undefined && signingKeyPassphrase.length < minPassphraseLength) {
+    throw new AppError('validation_failed', `TIRKEU_SIGNING_KEY_PASSPHRASE must be at least ${minPassphraseLength} characters`, {
+      field: 'TIRKEU_SIGNING_KEY_PASSPHRASE',
+      hint: 'use a long passphrase (several words) and keep a copy apart from the database backups; see docs/keys.md',
+    });
+  }
   const webBuild = env.TIRKEU_WEB_BUILD || 'auto';
   if (webBuild !== 'auto' && webBuild !== 'never') {
     throw new AppError('validation_failed', 'TIRKEU_WEB_BUILD must be auto or never', { field: 'TIRKEU_WEB_BUILD' });
   }
+  const port = integer(env, 'PORT', 8080, 0, 65535);
+  const publicUrl = (env.TIRKEU_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/#?]+(\/[^\s#?]*)?$/.test(publicUrl)) {
+    throw new AppError('validation_failed', 'TIRKEU_PUBLIC_URL must be an http(s) address without query or fragment', {
+      field: 'TIRKEU_PUBLIC_URL',
+      hint: 'e.g. TIRKEU_PUBLIC_URL=https://tirkeu.example.kz',
+    });
+  }
   return {
-    port: integer(env, 'PORT', 8080, 0, 65535),
+    port,
+    publicUrl,
     host: env.HOST || '0.0.0.0',
     databaseUrl,
     dataDir: path.resolve(env.TIRKEU_DATA_DIR || 'data'),
@@ -110,6 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     poolSize: integer(env, 'TIRKEU_DB_POOL', 10, 1, 500),
     dbConnectTimeoutMs: integer(env, 'TIRKEU_DB_CONNECT_TIMEOUT_MS', 10_000, 100, 600_000),
     secretKey: env.TIRKEU_SECRET_KEY || undefined,
+    signingKeyPassphrase,
     demo: flag(env, 'TIRKEU_DEMO', false),
     trustProxy: trustedProxies(env),
     webDir: path.resolve(env.TIRKEU_WEB_DIR || fileURLToPath(new URL('../../web/dist', import.meta.url))),
@@ -120,11 +150,12 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
-/** A description of the configuration that is safe to log: the database password is masked. */
+/** A description of the configuration that is safe to log: the database password and the secrets are masked. */
 export function describeConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     databaseUrl: config.databaseUrl?.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@'),
     secretKey: config.secretKey ? '***' : undefined,
+    signingKeyPassphrase: config.signingKeyPassphrase ? '***' : undefined,
   };
 }

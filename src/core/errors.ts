@@ -13,6 +13,7 @@ export const errorCodes = [
   'forbidden',
   'payload_too_large',
   'unsupported_media_type',
+  'rate_limited', // too many requests from one address: retryAfterSeconds says when to come back
   'unavailable',
   'migration_changed', // an applied migration file was edited afterwards
   'log_broken', // verify-log found a broken link

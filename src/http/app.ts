@@ -18,10 +18,13 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { registerOAuthRoutes } from './routes/oauth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerBirthRoutes } from './routes/births.ts';
+import { registerCertificateRoutes } from './routes/certificates.ts';
+import { certificateDepsFor } from '../certificates/issuance.ts';
 import { registerRecordRoutes } from './routes/records.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerClientRoutes } from './routes/clients.ts';
 import { registerPlaceRoutes } from './routes/places.ts';
+import { registerCertificateKeyRoutes } from './routes/certificate-keys.ts';
 import { registerWebApp } from './web-app.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
@@ -179,7 +182,10 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
   registerAuditRoutes(app, deps);
   registerRecordRoutes(app, deps);
   registerPlaceRoutes(app, deps);
-  registerBirthRoutes(app, birthDepsFor(deps.db, deps.clock, deps.config.pack), { uploadLimitBytes: deps.config.uploadLimitBytes });
+  const births = birthDepsFor(deps.db, deps.clock, deps.config.pack);
+  registerBirthRoutes(app, births, { uploadLimitBytes: deps.config.uploadLimitBytes });
+  registerCertificateKeyRoutes(app, deps);
+  registerCertificateRoutes(app, certificateDepsFor(births, deps.config));
   await registerWebApp(app, deps.config.webDir);
   return app;
 }

@@ -413,6 +413,13 @@ describe('algorithms and failure reasons', () => {
     expect(await failure(verifyQrText(text, { keys, at }))).toBe('bad_claims');
   });
 
+  it('a QR-sized zlib bomb of two million nested arrays fails bad_cbor (no crash), and decoding goes on working', async () => {
+    const text = encodeBase45(zlibSync(new Uint8Array(2_000_000).fill(0x81), { level: 9 }));
+    expect(text.length).toBeLessThan(maxQrTextLength);
+    expect(failureOf(() => decodeQrText(text))).toBe('bad_cbor');
+    await expect(verifyQrText(signed.text, { keys, at })).resolves.toMatchObject({ format: 'tirkeu-birth' });
+  });
+
   it('every failure reason has a sentence in Kazakh, Russian and English', () => {
     for (const reason of credentialFailures) {
       const text = credentialFailureText[reason];

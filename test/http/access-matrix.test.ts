@@ -9,7 +9,9 @@ import { createUser } from '../../src/access/users.ts';
 import { createRecord } from '../../src/core/action-log/record-store.ts';
 import { loadPack } from '../../src/places/pack.ts';
 import { loadPackIntoDb } from '../../src/places/store.ts';
-import { openTestApp, type TestApp } from '../support/app.ts';
+import { openTestApp, type TestApp, testConfig, testSigningPassphrase } from '../support/app.ts';
+import { certificateDepsFor, issueCertificate } from '../../src/certificates/issuance.ts';
+import { generateSigningKey } from '../../src/certificates/keys.ts';
 import { type BirthStage, birthDeps, facilityDeclaration, makeBirth } from '../support/births.ts';
 import { noteRecord } from '../support/note-record.ts';
 import { attachDocument } from '../../src/births/documents.ts';
@@ -27,6 +29,8 @@ interface World {
   record: { inside: string; outside: string };
   /** A fresh birth record at the Astana or Almaty facility, declared or validated. */
   birth(inside: boolean, stage?: BirthStage): Promise<string>;
+  /** The serial of a fresh certificate of a registered birth in Astana or Almaty. */
+  certificate(inside: boolean): Promise<string>;
   /** A birth record with one uploaded document: [recordId, documentId]. */
   document(inside: boolean): Promise<[string, string]>;
   user: { inside: string; outside: string };
@@ -166,6 +170,22 @@ const routes: Record<string, Row> = {
   },
   'GET /api/v1/births/:id/documents/:documentId': { request: async (w, i) => get(`/api/v1/births/${(await w.document(i)).join('/documents/')}`), ok: 200, outside: 404 },
   'GET /api/v1/births/gap': { request: () => get('/api/v1/births/gap'), ok: 200, outside: 'same' },
+  // The published key set: public halves only, for any verifier.
+  'GET /api/v1/certificates/keys': { request: () => get('/api/v1/certificates/keys'), ok: 200, outside: 'same' },
+  'GET /api/v1/births/:id/certificates': { request: async (w, i) => get(`/api/v1/births/${await w.birth(i, 'registered')}/certificates`), ok: 200, outside: 404 },
+  'GET /api/v1/births/:id/certificates/preview': { request: async (w, i) => get(`/api/v1/births/${await w.birth(i, 'registered')}/certificates/preview`), ok: 200, outside: 404 },
+  'POST /api/v1/births/:id/certificates': {
+    request: async (w, i) => post(`/api/v1/births/${await w.birth(i, 'registered')}/certificates`, { kind: 'extract', delivery: 'electronic' }),
+    ok: 201,
+    outside: 404,
+  },
+  'GET /api/v1/certificates/:serial/pdf': { request: async (w, i) => get(`/api/v1/certificates/${await w.certificate(i)}/pdf`), ok: 200, outside: 404 },
+  'GET /api/v1/certificates/:serial/credential': { request: async (w, i) => get(`/api/v1/certificates/${await w.certificate(i)}/credential`), ok: 200, outside: 404 },
+  'POST /api/v1/certificates/:serial/revoke': { request: async (w, i) => post(`/api/v1/certificates/${await w.certificate(i)}/revoke`, { reason: 'lost' }), ok: 200, outside: 404 },
+  // Public: an invalid payload is answered 200 with verdict invalid (one address, so fewer than the rate limit).
+  'POST /api/v1/certificates/verify': { request: () => post('/api/v1/certificates/verify', { payload: 'KZ1:not a payload' }), ok: 200, outside: 'same' },
+  'GET /api/v1/certificates/status/:list': { request: () => get('/api/v1/certificates/status/0'), ok: 200, outside: 'same' },
+  'GET /.well-known/tirkeu-keys.json': { request: () => get('/.well-known/tirkeu-keys.json'), ok: 200, outside: 'same' },
   'GET /api/v1/records/:id': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}`), ok: 200, outside: 404 },
   'GET /api/v1/records/:id/actions': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}/actions`), ok: 200, outside: 404 },
 };
@@ -181,6 +201,7 @@ const ctx = () => ({ clock: t.clock, clientAddress: null, requestId: null });
 beforeAll(async () => {
   t = await openTestApp();
   await loadPackIntoDb(t.db, loadPack('kz'));
+  await generateSigningKey(t.db, t.clock, { passphrase: testSigningPassphrase });
   const pdf = await PDFDocument.create();
   pdf.addPage();
   matrixPdf = Buffer.from(await pdf.save());
@@ -198,6 +219,11 @@ beforeAll(async () => {
     unique: () => `m${++n}`,
     freshClient: (inside) => client(`client-${++n}`, inside ? astana : almaty),
     birth: (inside, stage) => makeBirth(birthDeps(t.db, t.clock), facility(inside), stage),
+    certificate: async (inside) => {
+      const births = birthDeps(t.db, t.clock);
+      const id = await makeBirth(births, facility(inside), 'registered');
+      return (await issueCertificate(certificateDepsFor(births, testConfig()), id, { kind: 'birth_certificate', delivery: 'electronic' }, { actor: { kind: 'system', id: 'system' } })).issuance.serial;
+    },
     document: async (inside) => {
       const deps = birthDeps(t.db, t.clock);
       const recordId = await makeBirth(deps, facility(inside));
@@ -270,6 +296,7 @@ describe('the access matrix', () => {
       client: { inside: 'client-nowhere', outside: 'client-nowhere' },
       freshClient: async () => 'client-nowhere',
       birth: async () => missingId(),
+      certificate: async () => 'KZ-2026-9999999',
       document: async () => [missingId(), missingId()],
     };
     // What identifies the request (its id and path) is left out; everything else must be equal.

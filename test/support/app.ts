@@ -12,9 +12,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A configuration for tests: nothing read from the real environment, a throwaway secret key. */
+/** The signing keys' passphrase in tests (TIRKEU_SIGNING_KEY_PASSPHRASE of testConfig). */
+export const testSigningPassphrase = 'tirkeu test signing passphrase';
+
+/** A configuration for tests: nothing read from the real environment, a throwaway secret key, a fixed signing passphrase. */
 export function testConfig(env: Record<string, string> = {}) {
-  return loadConfig({ TIRKEU_DATA_DIR: '/nonexistent', TIRKEU_WEB_DIR: '/nonexistent-web', TIRKEU_SECRET_KEY: randomBytes(32).toString('base64'), ...env });
+  return loadConfig({
+    TIRKEU_DATA_DIR: '/nonexistent',
+    TIRKEU_WEB_DIR: '/nonexistent-web',
+    TIRKEU_SECRET_KEY: randomBytes(32).toString('base64'),
+    TIRKEU_SIGNING_KEY_PASSPHRASE: testSigningPassphrase,
+    ...env,
+  });
 }
 
 /** The real app on a fresh test database, driven with app.inject(). */

@@ -1,3 +1,4 @@
+import type { Scope } from '../../src/access/scopes.ts';
 import type { Declaration } from '../../src/births/declaration.ts';
 import type { Actor } from '../../src/access/policy.ts';
 import { type BirthDeps, birthDepsFor, declareBirth, recordEvidenceSeen, registerBirth, requestCorrection, validateBirth } from '../../src/births/workflow.ts';
@@ -23,18 +24,23 @@ export function birthDeps(db: Db, clock: Clock): BirthDeps {
 
 export type BirthStage = 'declared' | 'validated' | 'registered' | 'correction_requested';
 
-/** A birth record at the facility, taken by a national helper registrar as far as `stage`. */
-export async function makeBirth(deps: BirthDeps, facilityId: string, stage: BirthStage = 'declared'): Promise<string> {
-  const actor: Actor = {
+/** A national registrar of the tests, who takes records through the workflow. */
+export function helperRegistrar(extraScopes: Scope[] = []): Actor {
+  return {
     kind: 'user',
     id: 'test-helper',
     username: 'test.helper',
     roles: ['national_registrar'],
-    scopes: new Set(['birth.declare', 'birth.validate', 'birth.register', 'correction.approve']),
+    scopes: new Set<Scope>(['birth.declare', 'birth.validate', 'birth.register', 'correction.approve', ...extraScopes]),
     jurisdiction: null,
     officeId: 'kz-rgo-71-01',
     sessionId: 'test',
   };
+}
+
+/** A birth record at the facility, taken by a national helper registrar as far as `stage`. */
+export async function makeBirth(deps: BirthDeps, facilityId: string, stage: BirthStage = 'declared'): Promise<string> {
+  const actor = helperRegistrar();
   const { record } = await declareBirth(deps, facilityDeclaration(facilityId), { actor });
   await recordEvidenceSeen(deps, record.id, { type: 'medical_birth_certificate' }, { actor });
   if (stage === 'declared') return record.id;

@@ -5,6 +5,7 @@ import { loadRoles } from '../../access/roles.ts';
 import { checkedSecretKey } from '../../access/secret-key.ts';
 import { seedDemoBirths } from '../../births/demo.ts';
 import { birthDepsFor } from '../../births/workflow.ts';
+import { demoSigningKeyPassphrase, findCurrentSigningKey, generateSigningKey } from '../../certificates/keys.ts';
 import { systemClock } from '../../core/clock.ts';
 import { loadPack } from '../../places/pack.ts';
 import { loadPackIntoDb } from '../../places/store.ts';
@@ -30,6 +31,17 @@ export function registerSeed(program: Command): void {
             process.stdout.write(`  ${u.username.padEnd(30)} ${(u.jurisdiction ?? 'national').padEnd(10)}${u.secondFactor ? ' second factor: TOTP secret ' + demoTotpSecret : ''}\n`);
           }
           if (seed.client) process.stdout.write(`demo API client ${seed.client.id}, secret (shown once): ${seed.client.secret}\n`);
+          // Like the demo passwords: made with a published secret, usable as it is only in demo mode
+          // (or by giving that passphrase), so a demo signs certificates out of the box and proves nothing.
+          if (!(await findCurrentSigningKey(db, systemClock))) {
+            const passphrase = config.signingKeyPassphrase ?? demoSigningKeyPassphrase;
+            const key = await generateSigningKey(db, systemClock, { passphrase });
+            process.stdout.write(
+              config.signingKeyPassphrase
+                ? `signing key ${key.kid}, encrypted with TIRKEU_SIGNING_KEY_PASSPHRASE\n`
+                : `demo signing key ${key.kid}, encrypted with the published demo passphrase "${demoSigningKeyPassphrase}" (opened as it is only with TIRKEU_DEMO=1)\n`,
+            );
+          }
           const births = await seedDemoBirths(birthDepsFor(db, systemClock, config.pack));
           process.stdout.write(`${births.births} demo births in Astana: notified, declared, validated and registered (an undocumented mother and a foundling among them), the declared ones with a specimen PDF attached\n`);
           if (!config.demo) process.stdout.write('TIRKEU_DEMO is not set: each demo user must choose a new password at first sign-in\n');

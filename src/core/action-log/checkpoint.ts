@@ -17,11 +17,26 @@ export interface Checkpoint {
   merkleRoot: string;
   prevHash: string;
   hash: string;
+  /** Base64url Ed25519 signature over the UTF-8 of `hash`, or null for a checkpoint sealed unsigned. */
+  signature: string | null;
+  /** The signing key's id (16 hex characters) in the published key set, with `signature`. */
+  keyId: string | null;
   createdAt: Date;
 }
 
+/**
+ * Signs a checkpoint's hash with a signing key. Core knows no module: the certificates module
+ * makes one from its current signing key, and the server and the CLI pass it in. The signature
+ * is not part of the checkpoint's hash, so a checkpoint sealed unsigned stays valid as it is.
+ */
+export interface CheckpointSigner {
+  keyId: string;
+  /** The base64url signature over the UTF-8 bytes of the checkpoint's hash. */
+  sign(hash: string): Promise<string>;
+}
+
 const checkpointColumns = `id, from_seq AS "fromSeq", to_seq AS "toSeq", action_count AS "actionCount",
-  merkle_root AS "merkleRoot", prev_hash AS "prevHash", hash, created_at AS "createdAt"`;
+  merkle_root AS "merkleRoot", prev_hash AS "prevHash", hash, signature, key_id AS "keyId", created_at AS "createdAt"`;
 
 /** Caps one checkpoint so sealing a bulk import stays within memory; the job loops. */
 const maxActionsPerCheckpoint = 500_000;
@@ -69,7 +84,7 @@ async function settledWatermark(db: Db): Promise<number> {
  * Writes checkpoints over every action after the last checkpoint up to `watermark`. When another
  * sealer takes a checkpoint id first, its checkpoint is read back and sealing goes on from there.
  */
-async function sealUpTo(db: Queryable, watermark: number, clock: Clock): Promise<Checkpoint[]> {
+async function sealUpTo(db: Queryable, watermark: number, clock: Clock, signer: CheckpointSigner | undefined): Promise<Checkpoint[]> {
   const written: Checkpoint[] = [];
   for (;;) {
     const last = await findLastCheckpoint(db);
@@ -85,10 +100,17 @@ async function sealUpTo(db: Queryable, watermark: number, clock: Clock): Promise
       merkleRoot: merkleRoot(hashes),
       prevHash: last?.hash ?? genesisHash,
     };
-    const checkpoint: Checkpoint = { ...body, hash: checkpointHash(body), createdAt: clock.now() };
+    const hash = checkpointHash(body);
+    const checkpoint: Checkpoint = {
+      ...body,
+      hash,
+      signature: signer ? await signer.sign(hash) : null,
+      keyId: signer?.keyId ?? null,
+      createdAt: clock.now(),
+    };
     const { rowCount } = await db.query(
-      `INSERT INTO log_checkpoints (id, from_seq, to_seq, action_count, merkle_root, prev_hash, hash, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO log_checkpoints (id, from_seq, to_seq, action_count, merkle_root, prev_hash, hash, signature, key_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
       [
         checkpoint.id,
         fromSeq,
@@ -97,6 +119,8 @@ async function sealUpTo(db: Queryable, watermark: number, clock: Clock): Promise
         checkpoint.merkleRoot,
         checkpoint.prevHash,
         checkpoint.hash,
+        checkpoint.signature,
+        checkpoint.keyId,
         checkpoint.createdAt,
       ],
     );
@@ -105,11 +129,11 @@ async function sealUpTo(db: Queryable, watermark: number, clock: Clock): Promise
 }
 
 /**
- * Seals every settled action since the last checkpoint into new checkpoints. Safe to run in
- * several processes at once. Returns the checkpoints this call wrote.
+ * Seals every settled action since the last checkpoint into new checkpoints, signed when a signer
+ * is given. Safe to run in several processes at once. Returns the checkpoints this call wrote.
  */
-export async function sealCheckpoints(db: Db, clock: Clock): Promise<Checkpoint[]> {
-  return sealUpTo(db, await settledWatermark(db), clock);
+export async function sealCheckpoints(db: Db, clock: Clock, signer?: CheckpointSigner): Promise<Checkpoint[]> {
+  return sealUpTo(db, await settledWatermark(db), clock, signer);
 }
 
 /**
@@ -117,8 +141,8 @@ export async function sealCheckpoints(db: Db, clock: Clock): Promise<Checkpoint[
  * included: the checkpoints commit or roll back with them. The transaction holds the watermark
  * lock exclusively until it ends, so no action below the newest is still being written.
  */
-export async function sealCheckpointsWithin(tx: Tx, clock: Clock): Promise<Checkpoint[]> {
+export async function sealCheckpointsWithin(tx: Tx, clock: Clock, signer?: CheckpointSigner): Promise<Checkpoint[]> {
   await tx.query(`SELECT pg_advisory_xact_lock(${logWatermarkLock})`);
   const { rows } = await tx.query<{ max: number }>('SELECT coalesce(max(seq), 0) AS max FROM record_actions');
-  return sealUpTo(tx, rows[0]!.max, clock);
+  return sealUpTo(tx, rows[0]!.max, clock, signer);
 }

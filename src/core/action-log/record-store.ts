@@ -124,6 +124,17 @@ async function claimKey(
   return first.result;
 }
 
+/**
+ * The action a submission with this idempotency key already wrote, if any: for use cases that
+ * would otherwise draw something that cannot be given back (a printed form's serial) before
+ * appendAction recognises the retry. Call it with the record locked, so a concurrent retry waits.
+ */
+export async function findIdempotentAction(tx: Tx, actor: string, idempotencyKey: string | undefined): Promise<StoredAction | undefined> {
+  if (!idempotencyKey) return undefined;
+  const { rows } = await tx.query<{ result: IdempotentResult }>('SELECT result FROM idempotency_keys WHERE key = $1', [`${actor}:${idempotencyKey}`]);
+  return rows[0] && getActionAt(tx, rows[0].result.recordId, rows[0].result.recordSeq);
+}
+
 interface IdempotentResult {
   recordId: string;
   recordSeq: number;

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/types.ts';
 import { type ActionFacts, actionSelect, type Json, recordColumns, recordFields, type StoredAction, type StoredRecord, storedRecordSelect } from './action.ts';
-import { actionHashesBetween, listCheckpoints } from './checkpoint.ts';
+import { actionHashesBetween, type Checkpoint, listCheckpoints } from './checkpoint.ts';
 import { actionHash, canonicalJson, checkpointHash, genesisHash, merkleRoot } from './hashing.ts';
 import { assertAllowed, findRecordType, noRecord, projectRecord, type RecordDefinition } from './record-definition.ts';
 
@@ -16,7 +16,8 @@ export type BrokenKind =
   | 'document' // a document's bytes are not the ones its record's history cites (a module's verifier)
   | 'register' // a module's register beside the log (the IINs issued) disagrees with the records
   | 'checkpoint_chain'
-  | 'checkpoint_root'; // the actions of a sealed range are not the ones that were sealed
+  | 'checkpoint_root' // the actions of a sealed range are not the ones that were sealed
+  | 'checkpoint_signature'; // a checkpoint's signature does not verify, or names a key the key set lacks
 
 export interface BrokenLink {
   kind: BrokenKind;
@@ -35,6 +36,10 @@ export interface VerifyReport {
   actions: number;
   projectionsChecked: number;
   checkpoints: number;
+  /** Checkpoints whose signature was checked against the key set and verified. */
+  signedCheckpoints: number;
+  /** Checkpoints sealed without a signature (before any signing key, without the passphrase, by an import). */
+  unsignedCheckpoints: number;
   sealedActions: number;
   unsealedActions: number;
   /** What each module verifier checked, by name (e.g. documents: 12). */
@@ -62,9 +67,27 @@ export interface LogVerifier {
   verify(db: Queryable, progress: (done: number, total: number) => void): Promise<{ checked: number; broken?: BrokenLink }>;
 }
 
+export type CheckpointSignatureVerdict = 'valid' | 'bad_signature' | 'unknown_key';
+
+/**
+ * Checks a checkpoint's signature (base64url, over the UTF-8 of its hash) against a key set. The
+ * certificates module makes one from the published keys; core knows no module.
+ */
+export type CheckpointSignatureCheck = (signed: { keyId: string; hash: string; signature: string }) => Promise<CheckpointSignatureVerdict>;
+
 export interface VerifyOptions {
   verifiers?: readonly LogVerifier[];
   onProgress?: (p: VerifyProgress) => void;
+  /**
+   * Checks every signed checkpoint's signature; without it signed checkpoints are counted as
+   * unchecked and a warning says so.
+   */
+  checkpointSignatures?: CheckpointSignatureCheck;
+  /**
+   * Refuse an unsigned checkpoint that follows a signed one: once the log is signed, a forger who
+   * rewrites history and drops the signatures it cannot remake would otherwise pass with a warning.
+   */
+  requireSignatures?: boolean;
 }
 
 const batchSize = 2_000;
@@ -172,9 +195,34 @@ function checkRecord(record: StoredRecord, actions: StoredAction[]): BrokenLink 
   return undefined;
 }
 
+/** Why a checkpoint's signature fails, if it does; a checkpoint without one passes unless signatures are required. */
+async function checkSignature(checkpoint: Checkpoint, options: VerifyOptions, signedBefore: boolean): Promise<BrokenLink | undefined> {
+  const { signature, keyId, hash } = checkpoint;
+  const at = { checkpointId: checkpoint.id };
+  if (signature === null && keyId === null) {
+    if (options.requireSignatures && signedBefore) {
+      return { kind: 'checkpoint_signature', message: 'checkpoint is not signed although an earlier one is (signatures are required)', ...at };
+    }
+    return undefined;
+  }
+  if (signature === null || keyId === null) {
+    return { kind: 'checkpoint_signature', message: 'checkpoint has half a signature (a key id without a signature, or the reverse)', ...at };
+  }
+  if (!options.checkpointSignatures) return undefined;
+  const verdict = await options.checkpointSignatures({ keyId, hash, signature });
+  if (verdict === 'unknown_key') {
+    return { kind: 'checkpoint_signature', message: `checkpoint is signed by key ${keyId}, which the key set does not hold`, ...at };
+  }
+  if (verdict === 'bad_signature') {
+    return { kind: 'checkpoint_signature', message: `checkpoint signature does not verify with key ${keyId}`, ...at };
+  }
+  return undefined;
+}
+
 /**
- * Recomputes every record's hash chain and every checkpoint's Merkle root, and stops at the first
- * broken link. Reads in keyset-paginated batches, so memory stays flat on a national register.
+ * Recomputes every record's hash chain and every checkpoint's Merkle root, checks every checkpoint
+ * signature when given a key set, and stops at the first broken link. Reads in keyset-paginated
+ * batches, so memory stays flat on a national register.
  */
 export async function verifyLog(db: Queryable, options: VerifyOptions = {}): Promise<VerifyReport> {
   const { onProgress } = options;
@@ -183,6 +231,8 @@ export async function verifyLog(db: Queryable, options: VerifyOptions = {}): Pro
     actions: 0,
     projectionsChecked: 0,
     checkpoints: 0,
+    signedCheckpoints: 0,
+    unsignedCheckpoints: 0,
     sealedActions: 0,
     unsealedActions: 0,
     checkedByModules: {},
@@ -242,12 +292,14 @@ export async function verifyLog(db: Queryable, options: VerifyOptions = {}): Pro
   }
 
   let prev: { id: number; toSeq: number; hash: string } = { id: 0, toSeq: 0, hash: genesisHash };
+  let uncheckedSignatures = 0;
+  let unsignedAfterSigned = 0;
   for (;;) {
     const checkpoints = await listCheckpoints(db, prev.id, 100);
     if (checkpoints.length === 0) break;
     for (const checkpoint of checkpoints) {
       const at = { checkpointId: checkpoint.id };
-      const { hash, createdAt: _, ...body } = checkpoint;
+      const { hash, createdAt: _, signature, keyId, ...body } = checkpoint;
       if (
         checkpoint.id !== prev.id + 1 ||
         checkpoint.fromSeq !== prev.toSeq ||
@@ -270,11 +322,32 @@ export async function verifyLog(db: Queryable, options: VerifyOptions = {}): Pro
         };
         return report;
       }
+      const broken = await checkSignature(checkpoint, options, report.signedCheckpoints + uncheckedSignatures > 0);
+      if (broken) {
+        report.broken = broken;
+        return report;
+      }
+      if (signature === null) {
+        report.unsignedCheckpoints++;
+        if (report.signedCheckpoints + uncheckedSignatures > 0) unsignedAfterSigned++;
+      } else if (options.checkpointSignatures) report.signedCheckpoints++;
+      else uncheckedSignatures++;
       report.checkpoints++;
       report.sealedActions += hashes.length;
       prev = checkpoint;
       onProgress?.({ phase: 'checkpoints', done: report.checkpoints, total: total.checkpoints });
     }
+  }
+  // Unsigned checkpoints from before the first signed one are only counted (a register sealed before
+  // it had keys); one after a signed checkpoint is worth a look.
+  if (unsignedAfterSigned > 0) {
+    report.warnings.push(
+      `${unsignedAfterSigned} ${unsignedAfterSigned === 1 ? 'checkpoint' : 'checkpoints'} after the first signed one ${unsignedAfterSigned === 1 ? 'is' : 'are'} not signed ` +
+        '(sealed by a process without TIRKEU_SIGNING_KEY_PASSPHRASE or with no valid key, or by an import): find out why; --require-signed refuses them',
+    );
+  }
+  if (uncheckedSignatures > 0) {
+    report.warnings.push(`${uncheckedSignatures} checkpoint signatures were not checked: no key set was given`);
   }
   const unsealed = await db.query<{ n: number }>('SELECT count(*) AS n FROM record_actions WHERE seq > $1', [
     prev.toSeq,

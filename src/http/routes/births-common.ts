@@ -27,6 +27,8 @@ export const BirthView = Type.Object({
   warnings: Type.Array(Type.String()),
   /** What the caller may do with the record now (VALIDATE, REGISTER, …): the buttons that will work. */
   allowedActions: Type.Array(Type.String()),
+  /** How many certificates have been issued (reprints and copies included). */
+  certificateCount: Type.Integer(),
 });
 
 export function view(deps: BirthDeps, actor: Actor | undefined, record: BirthRow) {
@@ -40,6 +42,7 @@ export function view(deps: BirthDeps, actor: Actor | undefined, record: BirthRow
     data: record.data,
     warnings: warningsOf(record),
     allowedActions: birthActionsFor(deps, record, actor),
+    certificateCount: record.data.certificates?.length ?? 0,
   };
 }
 
