@@ -2,6 +2,7 @@ import os from 'node:os';
 import { benchAccess } from './access.ts';
 import { benchBirths } from './births.ts';
 import { benchCertificateVerify } from './certificate-verify.ts';
+import { benchCertificateRender } from './certificate-render.ts';
 import { benchPlaces } from './places.ts';
 import { benchRecords } from './records.ts';
 import { benchWebPicker } from './web-picker.ts';
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<void>> = {
   access: () => benchAccess(),
   births: () => benchBirths(),
   'certificate-verify': () => benchCertificateVerify(),
+  'certificate-render': () => benchCertificateRender(),
   'web-size': () => benchWebSize(),
   'web-tti': () => benchWebTti(),
   'web-picker': () => benchWebPicker(),

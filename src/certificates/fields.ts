@@ -1,5 +1,7 @@
 import type { CertificateKind } from '../births/record.ts';
 import type { BirthClaims } from './codec/claims.ts';
+import { dateInWords } from './date-words.ts';
+import type { CertificateFields } from './templates.ts';
 
 /**
  * What a certificate says, worked out from the registered birth (pure): the values a template's
@@ -7,7 +9,6 @@ import type { BirthClaims } from './codec/claims.ts';
  */
 type Lang = 'kk' | 'ru' | 'en';
 export type Localised = Partial<Record<Lang, string>>;
-export type CertificateFields = Record<string, string | Localised>;
 
 const langs: Lang[] = ['kk', 'ru', 'en'];
 
@@ -36,30 +37,14 @@ export function fullName(p: PersonName | null | undefined): string {
   return p ? [p.surname, p.givenName, p.patronymic].filter(Boolean).join(' ') : '';
 }
 
-const months: Record<Lang, string[]> = {
-  kk: ['қаңтар', 'ақпан', 'наурыз', 'сәуір', 'мамыр', 'маусым', 'шілде', 'тамыз', 'қыркүйек', 'қазан', 'қараша', 'желтоқсан'],
-  ru: ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'],
-  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
-};
-
-/** A date as a certificate prints it: "2026 жылғы 3 наурыз", "3 марта 2026 г.", "3 March 2026". */
-export function longDate(iso: string): Localised {
-  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  return {
-    kk: `${y} жылғы ${d} ${months.kk[m - 1]}`,
-    ru: `${d} ${months.ru[m - 1]} ${y} г.`,
-    en: `${d} ${months.en[m - 1]} ${y}`,
-  };
-}
-
 export function numericDate(iso: string): string {
   const [y, m, d] = iso.split('-');
   return `${d}.${m}.${y}`;
 }
 
 const sexNames: Record<'male' | 'female', Localised> = {
-  male: { kk: 'ер', ru: 'мужской', en: 'male' },
-  female: { kk: 'әйел', ru: 'женский', en: 'female' },
+  male: { kk: 'ұл', ru: 'мужской', en: 'male' },
+  female: { kk: 'қыз', ru: 'женский', en: 'female' },
 };
 
 const kindNames: Record<CertificateKind, Localised> = {
@@ -70,9 +55,10 @@ const kindNames: Record<CertificateKind, Localised> = {
 
 const regionNames = new Map<Lang, Intl.DisplayNames>();
 
-/** A citizenship as printed: the country's own name, another country by ISO code, stateless, or nothing known. */
+/** A citizenship as printed: the country's own name, another country by ISO code, stateless, undetermined, or nothing known. */
 export function citizenshipName(code: string, country: CertificateFacts['country']): Localised {
   if (code === country.code) return country.name;
+  if (code === 'undetermined') return { kk: 'анықталмаған', ru: 'не определено', en: 'undetermined' };
   if (code === 'stateless') return { kk: 'азаматтығы жоқ адам', ru: 'лицо без гражданства', en: 'stateless' };
   if (!/^[A-Z]{2}$/.test(code)) return {};
   return Object.fromEntries(
@@ -100,7 +86,7 @@ export function certificateFields(f: CertificateFacts): CertificateFields {
     'child.patronymic': f.child.patronymic ?? '',
     'child.fullName': fullName(f.child),
     'child.sex': sexNames[f.child.sex],
-    'child.dateOfBirth': longDate(f.child.dateOfBirth),
+    'child.dateOfBirth': dateInWords(f.child.dateOfBirth),
     'child.dateOfBirth.numeric': numericDate(f.child.dateOfBirth),
     'child.placeOfBirth': f.placeOfBirth.name,
     'child.placeOfBirth.kato': f.placeOfBirth.kato,
@@ -109,9 +95,9 @@ export function certificateFields(f: CertificateFacts): CertificateFields {
     ...parent(f.mother, 'mother'),
     ...parent(f.father, 'father'),
     'registration.number': f.registration.number,
-    'registration.date': longDate(f.registration.date),
+    'registration.date': numericDate(f.registration.date),
     'registration.office': f.registration.office,
-    'issue.date': longDate(f.issuedOn),
+    'issue.date': numericDate(f.issuedOn),
     'issue.office': f.issuingOffice,
     'registrar.name': f.registrarName,
     'certificate.serial': f.serial,
@@ -121,7 +107,7 @@ export function certificateFields(f: CertificateFacts): CertificateFields {
 
 /** A name as the QR code signs it: only the parts there are (a foundling may have no patronymic). */
 function claimName(p: PersonName): BirthClaims['child'] {
-  return { surname: p.surname ?? '', givenName: p.givenName ?? '', ...(p.patronymic && { patronymic: p.patronymic }) };
+  return { ...(p.surname && { surname: p.surname }), ...(p.givenName && { givenName: p.givenName }), ...(p.patronymic && { patronymic: p.patronymic }) };
 }
 
 /**

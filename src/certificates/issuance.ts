@@ -228,6 +228,8 @@ export async function issueCertificate(deps: CertificateDeps, recordId: string, 
     const facts = await factsOf(tx, deps, locked.data, { serial, kind: input.kind, issuedOn, actor, officeId: result.action.officeId });
     const cose = await signCoseSign1(encodeBirthCwt(certificateClaims(facts), now), signer.kidBytes, signer.privateKey);
     const qrPayload = wrapQrText(cose);
+    // A certificate that cannot be printed (a name in a script the fonts lack) is refused here, not at the printer.
+    await renderCertificatePdf(templates[input.kind], certificateFields(facts), { qrText: verifyUrl(deps, qrPayload), preview: false, createdAt: now });
     await tx.query(
       `INSERT INTO certificates (serial, record_id, kind, record_version, status_index, key_id, qr_payload, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [serial, locked.id, input.kind, result.record.version, (await nextCounter(tx, 'status')) - 1, signer.kid, qrPayload, now],
@@ -265,7 +267,7 @@ function issueFacts(deps: CertificateDeps, db: Queryable, state: BirthState, iss
 export async function issuedCertificatePdf(deps: CertificateDeps, serial: string, actor: Actor | undefined, ctx: RequestContext): Promise<Uint8Array> {
   const { row, state, issue } = await readIssued(deps, serial, actor, ctx);
   const fields = certificateFields(await issueFacts(deps, deps.births.db, state, issue));
-  return renderCertificatePdf(loadCertificateTemplates(deps.pack)[issue.kind], fields, { qrText: verifyUrl(deps, row.qrPayload), preview: false });
+  return renderCertificatePdf(loadCertificateTemplates(deps.pack)[issue.kind], fields, { qrText: verifyUrl(deps, row.qrPayload), preview: false, createdAt: row.issuedAt });
 }
 
 /** What a certificate of the birth would look like now, marked as a preview, with no serial and no QR code. */

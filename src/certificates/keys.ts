@@ -66,6 +66,12 @@ export function signingKeyPassphrase(config: Pick<Config, 'signingKeyPassphrase'
   return config.signingKeyPassphrase ?? (config.demo ? demoSigningKeyPassphrase : undefined);
 }
 
+/** Whether the database is migrated to signing keys (a register upgraded but not yet migrated is not). */
+export async function signingKeysInstalled(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ table: string | null }>("SELECT to_regclass('signing_keys')::text AS table");
+  return rows[0]?.table != null;
+}
+
 /** The key id: hex of the first 8 bytes of SHA-256 of the raw 32-byte public key. */
 export function keyIdOf(rawPublicKey: Uint8Array): string {
   return createHash('sha256').update(rawPublicKey).digest().subarray(0, 8).toString('hex');

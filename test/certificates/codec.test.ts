@@ -183,7 +183,7 @@ describe('a tirkeu birth certificate payload', () => {
   it('refuses to encode what a verifier would refuse', () => {
     expect(failureOf(() => encodeBirthCwt({ ...sampleBirth, iin: '26031465001' }, sampleIssuedAt))).toBe('bad_claims');
     expect(failureOf(() => encodeBirthCwt({ ...sampleBirth, dateOfBirth: '2026-02-30' }, sampleIssuedAt))).toBe('bad_claims');
-    expect(failureOf(() => encodeBirthCwt({ ...sampleBirth, child: { surname: '', givenName: 'Әсел' } }, sampleIssuedAt))).toBe('bad_claims');
+    expect(failureOf(() => encodeBirthCwt({ ...sampleBirth, child: {} }, sampleIssuedAt))).toBe('bad_claims');
     expect(failureOf(() => encodeBirthCwt({ ...sampleBirth, serial: 'KZ\u0000' }, sampleIssuedAt))).toBe('bad_claims');
     expect(failureOf(() => encodeBirthCwt(sampleBirth, new Date(Number.NaN)))).toBe('bad_claims');
   });

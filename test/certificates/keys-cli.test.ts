@@ -123,6 +123,6 @@ describe('tirkeu keys', () => {
     await addNote('third');
     expect(await tirkeu('checkpoint')).toMatch(/actions 3\.\.3 \(1\) root [0-9a-f]{64} unsigned\n$/);
     await expect(tirkeu('keys', 'retire', 'ffffffffffffffff')).rejects.toBeInstanceOf(AppError);
-    await expect(tirkeu('verify-log', '--keys', path.join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'unavailable', details: { field: '--keys' } });
+    await expect(tirkeu('verify-log', '--keys', path.join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'not_found', details: { field: 'keys' } });
   });
 });

@@ -40,9 +40,10 @@ export interface BirthClaims {
 
 export type CertificateKind = 'birth_certificate' | 'certified_copy' | 'extract';
 
+/** A name as recorded: any part may be missing (a mother who gave only her first name), never all. */
 export interface PersonName {
-  surname: string;
-  givenName: string;
+  surname?: string;
+  givenName?: string;
   patronymic?: string;
 }
 
@@ -62,7 +63,7 @@ export interface PersonName {
  *   8    dateOfBirth         text YYYY-MM-DD
  *   9    placeOfBirth        map { 1: KATO code (text), 2: name (text) }
  *   10   issuedOn            text YYYY-MM-DD
- *   name map: { 1: surname, 2: given name, 3: patronymic (absent when none) }
+ *   name map: { 1: surname, 2: given name, 3: patronymic }, each absent when not recorded (never all)
  */
 export const birthClaimKeys = {
   serial: 1,
@@ -115,10 +116,9 @@ export function encodeBirthCwt(claims: BirthClaims, issuedAt: Date): Bytes {
 }
 
 function nameMap(name: PersonName): Map<number, string> {
-  const map = new Map<number, string>([
-    [nameKeys.surname, name.surname],
-    [nameKeys.givenName, name.givenName],
-  ]);
+  const map = new Map<number, string>();
+  if (name.surname) map.set(nameKeys.surname, name.surname);
+  if (name.givenName) map.set(nameKeys.givenName, name.givenName);
   if (name.patronymic) map.set(nameKeys.patronymic, name.patronymic);
   return map;
 }
@@ -151,12 +151,12 @@ export function readBirthClaims(payload: Map<unknown, unknown>): BirthClaims {
 
 function person(value: unknown, field: string): PersonName {
   if (!(value instanceof Map)) throw new CredentialError('bad_claims', `birth claim ${field} is not a name map`);
-  const name: PersonName = {
-    surname: text(value.get(nameKeys.surname), `${field}.surname`, 200),
-    givenName: text(value.get(nameKeys.givenName), `${field}.givenName`, 200),
-  };
-  const patronymic = value.get(nameKeys.patronymic);
-  if (patronymic !== undefined) name.patronymic = text(patronymic, `${field}.patronymic`, 200);
+  const name: PersonName = {};
+  for (const part of ['surname', 'givenName', 'patronymic'] as const) {
+    const given = value.get(nameKeys[part]);
+    if (given !== undefined) name[part] = text(given, `${field}.${part}`, 200);
+  }
+  if (!Object.keys(name).length) throw new CredentialError('bad_claims', `birth claim ${field} has no name at all`);
   return name;
 }
 

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import { birthDocumentsVerifier } from '../../births/document-integrity.ts';
 import { birthIinsVerifier } from '../../births/iin-integrity.ts';
@@ -6,12 +5,11 @@ import { birthIinsVerifier } from '../../births/iin-integrity.ts';
 // loaded (a record of a type with no loaded definition is reported, not skipped).
 import '../../births/record.ts';
 import type { KeySet } from '../../certificates/codec/key-set.ts';
-import { checkpointSignatureCheck, checkpointSignerSource, publishedKeySet, signingKeyPassphrase } from '../../certificates/keys.ts';
+import { checkpointSignatureCheck, checkpointSignerSource, publishedKeySet, signingKeyPassphrase, signingKeysInstalled } from '../../certificates/keys.ts';
 import { sealCheckpoints } from '../../core/action-log/checkpoint.ts';
 import { type LogVerifier, type VerifyReport, verifyLog } from '../../core/action-log/verify.ts';
 import { systemClock } from '../../core/clock.ts';
 import type { Db, Queryable } from '../../core/db/types.ts';
-import { AppError } from '../../core/errors.ts';
 import { withDb } from '../context.ts';
 import { readKeySet } from '../key-set-source.ts';
 import { progressBar } from '../progress.ts';
@@ -19,15 +17,10 @@ import { progressBar } from '../progress.ts';
 /** What the modules keep beside the action log and verify-log checks too. */
 export const moduleVerifiers: readonly LogVerifier[] = [birthDocumentsVerifier, birthIinsVerifier];
 
-/** Whether the database is migrated to signing keys (a register upgraded but not yet migrated is not). */
-async function hasSigningKeys(db: Queryable): Promise<boolean> {
-  const { rows } = await db.query<{ table: string | null }>("SELECT to_regclass('signing_keys')::text AS table");
-  return rows[0]?.table != null;
-}
 
 /** The key set of this database; empty before it is migrated to signing keys. */
 async function localKeySet(db: Queryable): Promise<KeySet> {
-  return (await hasSigningKeys(db)) ? publishedKeySet(db) : { issuer: 'KZ', keys: [] };
+  return (await signingKeysInstalled(db)) ? publishedKeySet(db) : { issuer: 'KZ', keys: [] };
 }
 
 export interface WholeLogOptions {
@@ -99,7 +92,7 @@ export function registerLog(program: Command): void {
     )
     .action(() =>
       withDb(async (db, config) => {
-        const signer = (await hasSigningKeys(db))
+        const signer = (await signingKeysInstalled(db))
           ? await checkpointSignerSource(db, systemClock, signingKeyPassphrase(config), (state) => {
               if (state.unsigned) process.stderr.write(`sealing unsigned: ${state.unsigned.message} (${state.unsigned.details.hint})\n`);
             })()

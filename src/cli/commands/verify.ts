@@ -17,7 +17,7 @@ import {
   verifyQrText,
   type WebCryptoKey,
 } from '../../certificates/codec/index.ts';
-import { publishedKeySet } from '../../certificates/keys.ts';
+import { publishedKeySet, signingKeysInstalled } from '../../certificates/keys.ts';
 import { AppError } from '../../core/errors.ts';
 import { loadPack } from '../../places/pack.ts';
 import { withDb } from '../context.ts';
@@ -103,7 +103,14 @@ async function keyResolverFor(options: VerifyCommandOptions): Promise<KeyResolve
   }
   if (options.trust) return trustedKeyResolver(options.trust);
   if (options.keys) return keySetResolver(await readKeySet(options.keys));
-  return keySetResolver(await withDb((db, config) => publishedKeySet(db, loadPack(config.pack).settings.code.toUpperCase())));
+  const set = await withDb(async (db, config) => ((await signingKeysInstalled(db)) ? publishedKeySet(db, loadPack(config.pack).settings.code.toUpperCase()) : undefined));
+  if (!set?.keys.length) {
+    throw new AppError('validation_failed', 'no key to verify with: this database has no signing keys; name the key set or the key to trust', {
+      field: 'keys',
+      hint: 'pass --keys https://<registry>/.well-known/tirkeu-keys.json (or a file holding it), or --trust CERT.pem|KEY.jwk',
+    });
+  }
+  return keySetResolver(set);
 }
 
 
