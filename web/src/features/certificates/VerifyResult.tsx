@@ -1,18 +1,16 @@
 import { Fragment, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/format.ts';
-import { credentialFailureText } from './codec.ts';
+import { credentialFailureText, type PersonName } from './codec.ts';
 import type { BirthClaims } from './types.ts';
 
 type LocalisedText = { kk: string; ru: string; en: string };
 import { type Outcome, toneOf } from './verdict.ts';
 import './messages.ts';
 
-type Person = { surname: string; givenName: string; patronymic?: string };
-
 /** A name as the register writes it, surname first, in the script it was written in. */
-function fullName(person: Person | undefined): string | undefined {
-  return person ? [person.surname, person.givenName, person.patronymic].filter(Boolean).join(' ') : undefined;
+function fullName(person: PersonName | undefined): string | undefined {
+  return person ? [person.surname, person.givenName, person.patronymic].filter(Boolean).join(' ') || undefined : undefined;
 }
 
 /** The verdict in words: what it means, with the date or the reason, in the reader's language. */

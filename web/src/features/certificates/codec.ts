@@ -7,4 +7,4 @@
 // re-include a folder whose parent (src/) is excluded; until the rule is fixed, the exception is made here.
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports
 export { credentialFailures, credentialFailureText, keySetResolver, parseKeySet, verifyQrText } from '../../../../src/certificates/codec/index.ts';
-export type { BirthClaims, CredentialFailure, KeySet } from '../../../../src/certificates/codec/index.ts';
+export type { BirthClaims, CredentialFailure, KeySet, PersonName } from '../../../../src/certificates/codec/index.ts';
