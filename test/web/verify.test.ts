@@ -6,9 +6,12 @@ import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Declaration } from '../../src/births/declaration.ts';
+import { approveCorrection, requestCorrection } from '../../src/births/workflow.ts';
 import { generateSigningKey } from '../../src/certificates/keys.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { testSigningPassphrase } from '../support/app.ts';
+import { birthDeps, helperRegistrar } from '../support/births.ts';
 import { readQrFromPdf } from '../certificates/support/pdf-qr.ts';
 import { chromiumPath, expectAccessible, expectNoErrors, haveChromium, launchBrowser, openPage, screenshot, signInThroughApi, type Watched } from './support/browser.ts';
 import { startWebServer, type WebServer } from './support/server.ts';
@@ -91,6 +94,7 @@ describe.skipIf(!haveChromium)('the public verification page', () => {
   let registrar: Watched;
   let visitor: Watched;
   let recordId: string;
+  let otherId: string;
   let kept: Issued;
   let revoked: Issued;
   beforeAll(async () => {
@@ -101,6 +105,7 @@ describe.skipIf(!haveChromium)('the public verification page', () => {
     await signInThroughApi(registrar.page.request, 'demo.office_registrar');
     const ready = ((await (await registrar.page.request.get('/api/v1/births/queues/ready_to_print')).json()) as { items: { id: string }[] }).items;
     recordId = ready[0]!.id;
+    otherId = ready[1]!.id;
     kept = await issue(registrar.page, recordId);
     revoked = await issue(registrar.page, recordId);
     // Anyone: a browser nobody signed in on.
@@ -174,6 +179,28 @@ describe.skipIf(!haveChromium)('the public verification page', () => {
     expect(await fact(page, 'serial')).toBe(revoked.serial);
     await expectAccessible(page, 'verify: revoked');
     await screenshot(page, 'verify-revoked');
+    expectNoErrors(visitor);
+  });
+
+  it('says a certificate of a record corrected since is superseded, with the date but not the new data', async () => {
+    const before = await issue(registrar.page, otherId);
+    const record = (await (await registrar.page.request.get(`/api/v1/births/${otherId}`)).json()) as { data: { declaration: Declaration } };
+    const declaration = record.data.declaration;
+    const deps = birthDeps(server.db, systemClock);
+    const actor = helperRegistrar();
+    await requestCorrection(deps, otherId, { ...declaration, child: { ...declaration.child, givenName: 'Айгүл' } }, { actor, reason: 'the given name was misspelt' });
+    await approveCorrection(deps, otherId, { actor, reason: 'checked against the facility’s record' });
+
+    const { page } = visitor;
+    await page.goto('about:blank');
+    await page.goto(before.link);
+    const { verdict, text } = await verdictOf(page);
+    expect(verdict).toBe('superseded');
+    expect(text).toMatch(/^Superseded\. The record was corrected on .*\d{4}: this certificate no longer shows the registered facts\./);
+    // What the paper certified, never what the correction made of it.
+    expect(await fact(page, 'child')).toContain(declaration.child.givenName!);
+    expect(await page.locator('main').textContent()).not.toContain('Айгүл');
+    await expectAccessible(page, 'verify: superseded');
     expectNoErrors(visitor);
   });
 
