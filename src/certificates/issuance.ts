@@ -210,7 +210,6 @@ export async function listIssuances(deps: CertificateDeps, recordId: string, act
 export async function issueCertificate(deps: CertificateDeps, recordId: string, input: IssueInput, w: WriteContext): Promise<{ issuance: Issuance; record: BirthRow }> {
   const collector = checkIssueInput(input);
   const { db, clock } = deps.births;
-  const signer = await currentSigner(db, clock, deps.passphrase);
   const templates = loadCertificateTemplates(deps.pack);
   if (!templates[input.kind]) throw new AppError('validation_failed', `the country pack has no ${input.kind} template`, { field: 'kind' });
   const request = { type: 'ISSUE_CERTIFICATE', kind: input.kind, delivery: input.delivery, collector } as unknown as Json;
@@ -218,6 +217,7 @@ export async function issueCertificate(deps: CertificateDeps, recordId: string, 
     const locked = await lockBirth(tx, recordId, w.actor, 'certificate.issue', { anyHolder: true });
     const earlier = await findIdempotentAction(tx, actorId(w.actor!), w.idempotencyKey);
     if (!earlier) requireRegistered(locked);
+    const signer = await currentSigner(tx, clock, deps.passphrase);
     const now = clock.now();
     const issuedOn = localDate(now, deps.births.timeZone);
     const serial = earlier ? (earlier.payload as { certificate: { serial: string } }).certificate.serial : formatSerial(deps.country.code, issuedOn.slice(0, 4), await nextCounter(tx, `serial:${issuedOn.slice(0, 4)}`));

@@ -6,7 +6,8 @@ import { createSession } from '../../src/access/sessions.ts';
 import { createUser } from '../../src/access/users.ts';
 import { loadPack } from '../../src/places/pack.ts';
 import { loadPackIntoDb } from '../../src/places/store.ts';
-import { openTestApp, type TestApp } from '../support/app.ts';
+import { generateSigningKey } from '../../src/certificates/keys.ts';
+import { openTestApp, type TestApp, testSigningPassphrase } from '../support/app.ts';
 import { birthDeps, makeBirth } from '../support/births.ts';
 
 /**
@@ -191,6 +192,7 @@ beforeAll(async () => {
   );
   userId = user.id;
   recordId = await makeBirth(birthDeps(t.db, t.clock), 'kz-hf-71-001');
+  await generateSigningKey(t.db, t.clock, { passphrase: testSigningPassphrase });
   await t.app.ready();
   const doc = t.app.swagger() as { paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema: Schema; required?: boolean }[]; requestBody?: { content: Record<string, { schema: Schema }> } }>> };
   operations = [];

@@ -29,6 +29,9 @@ import { loadPack } from '../../src/places/pack.ts';
 import { loadPackIntoDb } from '../../src/places/store.ts';
 import { birthDeps, facilityDeclaration } from '../support/births.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
+import { certificateDepsFor, issueCertificate, revokeCertificate } from '../../src/certificates/issuance.ts';
+import { generateSigningKey } from '../../src/certificates/keys.ts';
+import { testConfig, testSigningPassphrase } from '../support/app.ts';
 
 let db: TestDb;
 const clock = fixedClock('2026-03-02T06:00:00Z');
@@ -184,12 +187,13 @@ describe('payload schemas', () => {
       id: 'schema-test',
       username: 'schema.test',
       roles: ['national_registrar'],
-      scopes: new Set(['birth.notify', 'birth.declare', 'birth.validate', 'birth.register', 'correction.approve']),
+      scopes: new Set(['birth.notify', 'birth.declare', 'birth.validate', 'birth.register', 'correction.approve', 'certificate.issue']),
       jurisdiction: null,
       officeId: 'kz-rgo-71-01',
       sessionId: 'test',
     };
     const w = { actor: registrar };
+    await generateSigningKey(db, clock, { passphrase: testSigningPassphrase });
     const notified = await notifyBirth(deps, { facilityId: 'kz-hf-71-001', child: { sex: 'male', dateOfBirth: '2026-02-02', plurality: 1, birthOrder: 1 } }, w);
     await flagOverdueNotifications(deps);
     const declaration = facilityDeclaration();
@@ -213,6 +217,9 @@ describe('payload schemas', () => {
     await validateBirth(deps, late.record.id, w);
     await approveRegistration(deps, late.record.id, { ...w, reason: 'the family was abroad' });
     await registerBirth(deps, late.record.id, w);
+    const certificates = certificateDepsFor(deps, testConfig());
+    const { issuance } = await issueCertificate(certificates, late.record.id, { kind: 'extract', delivery: 'electronic' }, w);
+    await revokeCertificate(certificates, issuance.serial, { ...w, reason: 'issued with a typo' });
     const other = await declareBirth(deps, facilityDeclaration(), w);
     await archiveBirth(deps, other.record.id, { ...w, reason: 'a duplicate' });
 

@@ -1,4 +1,4 @@
-import { unzlibSync, zlibSync } from 'fflate';
+import { Unzlib, zlibSync } from 'fflate';
 import { decodeBase45, encodeBase45 } from './base45.ts';
 import { type Bytes, plainBytes } from './bytes.ts';
 import { CredentialError } from './errors.ts';
@@ -9,6 +9,12 @@ export const tirkeuQrPrefix = 'KZ1:';
 export const knownQrPrefixes = [tirkeuQrPrefix, 'HC1:'] as const;
 /** A version 40 QR code holds at most 4296 alphanumeric characters: longer text did not come from one. */
 export const maxQrTextLength = 4096;
+/**
+ * The most a payload may inflate to. A QR-sized zlib stream can inflate to megabytes (a
+ * decompression bomb, megabytes of CBOR to walk); a real credential, even one with a small face
+ * image as Claim 169 allows, is a few kilobytes.
+ */
+export const maxInflatedBytes = 65_536;
 
 /** tirkeu's QR text for a COSE message: "KZ1:" + Base45(zlib(cose)), compressed at level 9. */
 export function wrapQrText(cose: Uint8Array): string {
@@ -64,20 +70,37 @@ function inflate(bytes: Bytes): Bytes {
   if (bytes.length === 0) throw new CredentialError('bad_base45', 'the payload is empty');
   if (!isZlibHeader(bytes)) return bytes;
   if (bytes.length < 6) throw new CredentialError('bad_compression', 'the zlib stream is truncated');
-  let inflated: Uint8Array;
-  try {
-    inflated = unzlibSync(bytes);
-  } catch (error) {
-    throw new CredentialError('bad_compression', `the zlib stream does not inflate: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
-  }
+  const inflated = inflateBounded(bytes);
   // fflate drops the Adler-32 trailer unchecked; checking it catches a truncated or misread stream
   // that still happens to inflate.
   const n = bytes.length;
   const expected = ((bytes[n - 4]! << 24) | (bytes[n - 3]! << 16) | (bytes[n - 2]! << 8) | bytes[n - 1]!) >>> 0;
   if (adler32(inflated) !== expected) throw new CredentialError('bad_compression', 'the zlib checksum (Adler-32) does not match the inflated data');
   return plainBytes(inflated);
+}
+
+/** zlib inflate that stops as soon as the output passes maxInflatedBytes. */
+function inflateBounded(bytes: Bytes): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const stream = new Unzlib((chunk) => {
+    total += chunk.length;
+    if (total > maxInflatedBytes) throw new CredentialError('too_large', `the payload inflates to more than ${maxInflatedBytes} bytes: no credential is that large`);
+    chunks.push(chunk);
+  });
+  try {
+    stream.push(bytes, true);
+  } catch (error) {
+    if (error instanceof CredentialError) throw error;
+    throw new CredentialError('bad_compression', `the zlib stream does not inflate: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 function adler32(bytes: Uint8Array): number {
