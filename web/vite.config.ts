@@ -33,6 +33,13 @@ function preloadFirstScreens(): Plugin {
  */
 const referenceData = /\/api\/v1\/(places|offices|facilities|births\/requirements)(\/|\?|$)/;
 
+/**
+ * The registry's published public keys, which the verification page checks certificates against:
+ * fresh when online, the last ones when not, so a certificate is checked offline once the page
+ * has been opened online. Public keys only.
+ */
+const certificateKeys = /\/api\/v1\/certificates\/keys$/;
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   // The manifest maps each screen's source to its chunks: bench/web-size.ts reads from it what a
@@ -90,6 +97,16 @@ export default defineConfig({
               cacheName: 'reference-data',
               networkTimeoutSeconds: 4,
               expiration: { maxEntries: 2000, maxAgeSeconds: 30 * 86_400 },
+            },
+          },
+          {
+            urlPattern: certificateKeys,
+            handler: 'NetworkFirst',
+            options: {
+              cacheName: 'certificate-keys',
+              networkTimeoutSeconds: 4,
+              // Kept a year: a key set is what lets an old certificate be checked far from a connection.
+              expiration: { maxEntries: 4, maxAgeSeconds: 365 * 86_400 },
             },
           },
         ],

@@ -146,6 +146,8 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
         imgSrc: ["'self'", 'data:', 'blob:'],
         connectSrc: ["'self'"],
         workerSrc: ["'self'"],
+        // The certificate preview: a PDF fetched by the app and framed from a blob: URL.
+        frameSrc: ["'self'", 'blob:'],
         manifestSrc: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],

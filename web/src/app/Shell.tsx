@@ -4,6 +4,7 @@ import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-route
 import { api, onSessionExpired } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
 import { isLanguage, languages, setLanguage } from '../i18n/index.ts';
+import '../features/certificates/nav-messages.ts';
 import { OutboxBadge } from '../features/offline/OutboxBadge.tsx';
 import { useGuardedSignOut } from '../features/offline/SignOutGuard.tsx';
 import { useOnline } from './online.ts';
@@ -13,6 +14,7 @@ import { SessionExpiredDialog } from './SessionExpiredDialog.tsx';
 const navigation: { to: string; label: string; scopes: string[] }[] = [
   { to: '/queues', label: 'nav.queues', scopes: ['birth.declare', 'birth.validate', 'birth.register', 'correction.approve'] },
   { to: '/births/new', label: 'nav.declare', scopes: ['birth.declare'] },
+  { to: '/certificates/ready', label: 'nav.readyToPrint', scopes: ['certificate.issue'] },
   { to: '/notifications', label: 'nav.notifications', scopes: ['birth.notify'] },
   { to: '/outbox', label: 'nav.outbox', scopes: ['birth.declare', 'birth.notify'] },
   { to: '/admin/users', label: 'nav.users', scopes: ['user.manage'] },

@@ -1,4 +1,4 @@
-import { lazy } from 'react';
+import { lazy, Suspense } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
 import { NotFoundPage } from './NotFoundPage.tsx';
 import { RequireSignIn, Shell } from './Shell.tsx';
@@ -19,9 +19,20 @@ const OutboxPage = lazy(() => import('../features/offline/OutboxPage.tsx'));
 const UsersPage = lazy(() => import('../features/admin/UsersPage.tsx'));
 const ClientsPage = lazy(() => import('../features/admin/ClientsPage.tsx'));
 const AuditPage = lazy(() => import('../features/admin/AuditPage.tsx'));
+const ReadyToPrintPage = lazy(() => import('../features/certificates/ReadyToPrintPage.tsx'));
+const VerifyPage = lazy(() => import('../features/certificates/VerifyPage.tsx'));
 
 export const routes: RouteObject[] = [
   { path: '/sign-in', element: <SignInPage /> },
+  // Public: anyone holding a certificate checks it here, signed in or not, online or not.
+  {
+    path: '/verify',
+    element: (
+      <Suspense fallback={null}>
+        <VerifyPage />
+      </Suspense>
+    ),
+  },
   {
     element: (
       <RequireSignIn>
@@ -43,6 +54,7 @@ export const routes: RouteObject[] = [
       { path: 'admin/users', element: <UsersPage /> },
       { path: 'admin/clients', element: <ClientsPage /> },
       { path: 'admin/audit', element: <AuditPage /> },
+      { path: 'certificates/ready', element: <ReadyToPrintPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

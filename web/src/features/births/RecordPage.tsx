@@ -4,6 +4,7 @@ import { ApiProblem } from '../../api/client.ts';
 import { useSession } from '../../api/session.tsx';
 import { Page } from '../../app/Page.tsx';
 import { ProblemAlert } from '../../app/problems.tsx';
+import { CertificatesPanel } from '../certificates/CertificatesPanel.tsx';
 import { Actions } from './record/Actions.tsx';
 import { type BirthView, loadBirth, type LoadedRecord, recordKey } from './record/api.ts';
 import { PendingCorrection } from './record/Correction.tsx';
@@ -64,6 +65,7 @@ export default function RecordPage() {
         <Citizenship view={view} />
       </div>
       {savedAt ? null : <Actions view={view} onDone={onDone} onReload={() => query.refetch()} />}
+      {savedAt ? null : <CertificatesPanel view={view} onDone={onDone} onReload={() => query.refetch()} />}
       <Warnings view={view} names={names} />
       <PendingCorrection view={view} names={names} />
       <Facts view={view} />
