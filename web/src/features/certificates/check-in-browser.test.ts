@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 // The test signs as the server does, with the codec the page verifies with.
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import { type BirthClaims, encodeBirthCwt, type KeySet, kidOfPublicKey, signCoseSign1, toBase64Url, toHex, wrapQrText } from '../../../../src/certificates/codec/index.ts';
 import { checkInBrowser } from './check-in-browser.ts';
 

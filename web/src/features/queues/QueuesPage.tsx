@@ -46,6 +46,7 @@ const queues: { name: string; scopes: string[] }[] = [
   { name: 'late_registrations', scopes: ['birth.register'] },
   { name: 'corrections', scopes: ['correction.approve'] },
   { name: 'recently_registered', scopes: ['birth.register', 'correction.approve'] },
+  { name: 'ready_to_print', scopes: ['certificate.issue'] },
   { name: 'mine', scopes: ['birth.declare'] },
 ];
 

@@ -14,6 +14,7 @@ export const queuesMessages: Messages = {
       late_registrations: 'Late registrations awaiting approval',
       corrections: 'Corrections awaiting approval',
       recently_registered: 'Recently registered',
+      ready_to_print: 'Ready to print',
       mine: 'Working on',
     },
     filters: {
@@ -69,6 +70,7 @@ export const queuesMessages: Messages = {
       late_registrations: 'Несвоевременные регистрации: ждут одобрения',
       corrections: 'Исправления: ждут одобрения',
       recently_registered: 'Недавно зарегистрированы',
+      ready_to_print: 'Готовы к печати',
       mine: 'В работе у меня',
     },
     filters: {
@@ -124,6 +126,7 @@ export const queuesMessages: Messages = {
       late_registrations: 'Кешіктірілген тіркеулер: мақұлдауды күтуде',
       corrections: 'Түзетулер: мақұлдауды күтуде',
       recently_registered: 'Жақында тіркелгендер',
+      ready_to_print: 'Басып шығаруға дайын',
       mine: 'Менің жұмысымда',
     },
     filters: {
