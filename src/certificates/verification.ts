@@ -1,4 +1,5 @@
 import { listActions } from '../core/action-log/record-store.ts';
+import type { Queryable } from '../core/db/types.ts';
 import { AppError } from '../core/errors.ts';
 import type { Names } from '../places/pack.ts';
 import type { BirthClaims } from './codec/claims.ts';
@@ -7,7 +8,7 @@ import { type KeyResolver, keySetResolver } from './codec/key-set.ts';
 import { verifyQrText } from './codec/verify.ts';
 import { type CertificateDeps, findCertificate } from './issuance.ts';
 import { publishedKeySet } from './keys.ts';
-import { certificateStatus } from './status.ts';
+import { type CertificateStatus, certificateStatus } from './status.ts';
 import type { VerifyLimiter } from './verify-limit.ts';
 
 /**
@@ -64,6 +65,16 @@ function invalid(reason: VerifyReason, keyId: string | null = null, birth: Birth
   return { verdict: 'invalid', reason, message: verifyMessages[reason], birth, keyId, statusDate: null };
 }
 
+/**
+ * The status of a certificate this register issued with the key `kid`; undefined when it has no
+ * such certificate (a signature by our key on a serial we never issued, or a restored older backup).
+ */
+export async function storedCertificateStatus(db: Queryable, timeZone: string, serial: string, kid: string): Promise<CertificateStatus | undefined> {
+  const row = await findCertificate(db, serial);
+  if (!row || row.keyId !== kid) return undefined;
+  return certificateStatus(row, await listActions(db, row.recordId), timeZone);
+}
+
 /** The payload a verifier holds (the QR text, with or without the page address), checked whole. */
 export async function verifyCertificate(deps: CertificateDeps, payload: string, from: { address: string; limiter: VerifyLimiter }): Promise<VerifyResult> {
   const now = deps.births.clock.now();
@@ -80,9 +91,8 @@ export async function verifyCertificate(deps: CertificateDeps, payload: string, 
   }
   const birth = credential.birth;
   if (credential.format !== 'tirkeu-birth' || !birth) return invalid('bad_claims', credential.kid);
-  const row = await findCertificate(deps.births.db, birth.serial);
-  if (!row || row.keyId !== credential.kid) return invalid('unknown_certificate', credential.kid, birth);
-  const status = certificateStatus(row, await listActions(deps.births.db, row.recordId), deps.births.timeZone);
+  const status = await storedCertificateStatus(deps.births.db, deps.births.timeZone, birth.serial, credential.kid);
+  if (!status) return invalid('unknown_certificate', credential.kid, birth);
   if (status.state === 'valid') return { verdict: 'valid', reason: null, message: verifyMessages.valid, birth, keyId: credential.kid, statusDate: null };
   return { verdict: status.state, reason: status.state, message: verifyMessages[status.state], birth, keyId: credential.kid, statusDate: status.since };
 }

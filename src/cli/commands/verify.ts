@@ -18,6 +18,7 @@ import {
   type WebCryptoKey,
 } from '../../certificates/codec/index.ts';
 import { publishedKeySet, signingKeysInstalled } from '../../certificates/keys.ts';
+import { storedCertificateStatus } from '../../certificates/verification.ts';
 import { AppError } from '../../core/errors.ts';
 import { loadPack } from '../../places/pack.ts';
 import { withDb } from '../context.ts';
@@ -40,8 +41,10 @@ a bare Base45 payload (MOSIP Claim 169), or a link https://…/verify#KZ1:…. I
 Exit status: 0 when the signature is valid and the credential is within its validity at --at;
 1 otherwise, with the reason code (bad_base45, bad_compression, bad_cbor, bad_cose,
 unsupported_algorithm, unknown_key, bad_signature, expired, not_yet_valid, key_expired,
-bad_claims, too_large) and a sentence. Revocation is not checked here: ask the issuing
-registry (POST /api/v1/certificates/verify) for a certificate's status.
+bad_claims, too_large) and a sentence. A tirkeu birth certificate's status is checked too: in the
+local database (no --keys), or at the registry that published --keys URL (POST
+/api/v1/certificates/verify); revoked or superseded exits 1. With --keys FILE or --trust, or when
+the registry cannot be reached, only the signature is checked, and the output says so.
 `;
 
 interface VerifyCommandOptions {
@@ -74,14 +77,55 @@ export function registerVerify(program: Command): void {
       const text = readPayload(input);
       try {
         const credential = await verifyQrText(text, { keys, at });
-        if (options.json) process.stdout.write(`${JSON.stringify({ valid: true, at, credential }, null, 2)}\n`);
-        else printValid(credential, at);
+        const status = credential.format === 'tirkeu-birth' && !options.trust ? await statusOf(text, credential, options) : { state: 'unchecked' as const, why: 'not a tirkeu certificate, or a trusted key was given' };
+        const current = status.state === 'valid' || status.state === 'unchecked';
+        if (!current) process.exitCode = 1;
+        if (options.json) process.stdout.write(`${JSON.stringify({ valid: current, at, status, credential }, null, 2)}\n`);
+        else {
+          printValid(credential, at);
+          process.stdout.write(statusLine(status));
+        }
       } catch (error) {
         if (!isCredentialError(error)) throw error;
         process.exitCode = 1;
         printInvalid(error.reason, error.message, options.json === true);
       }
     });
+}
+
+type CertificateState = { state: 'valid' } | { state: 'revoked' | 'superseded'; since: string } | { state: 'unchecked'; why: string };
+
+/**
+ * A certificate's status: from the local database when its key set was used, or from the registry
+ * whose published key set was fetched. A file of keys says nothing of status.
+ */
+async function statusOf(text: string, credential: VerifiedCredential, options: VerifyCommandOptions): Promise<CertificateState> {
+  const birth = credential.birth!;
+  if (!options.keys) {
+    const status = await withDb(async (db, config) => storedCertificateStatus(db, loadPack(config.pack).settings.timeZone, birth.serial, credential.kid));
+    return status ?? { state: 'unchecked', why: 'this database has no such certificate' };
+  }
+  if (!/^https?:\/\//i.test(options.keys)) return { state: 'unchecked', why: 'the key set came from a file: ask the registry for the status' };
+  try {
+    const response = await fetch(new URL('/api/v1/certificates/verify', options.keys), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ payload: text }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const answer = (await response.json()) as { verdict?: string; statusDate?: string | null };
+    if (answer.verdict === 'valid') return { state: 'valid' };
+    if ((answer.verdict === 'revoked' || answer.verdict === 'superseded') && answer.statusDate) return { state: answer.verdict, since: answer.statusDate };
+    return { state: 'unchecked', why: `the registry answered ${response.status} ${answer.verdict ?? ''}`.trim() };
+  } catch (error) {
+    return { state: 'unchecked', why: `the registry could not be reached (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+function statusLine(status: CertificateState): string {
+  if (status.state === 'valid') return '  status: valid (not revoked, not superseded)\n';
+  if (status.state === 'unchecked') return `  status: not checked: ${status.why}\n`;
+  return `${status.state}: ${status.state === 'revoked' ? 'the certificate has been revoked' : 'the record was corrected after this certificate was issued'}, since ${status.since}\n`;
 }
 
 function instantOf(value: string | undefined): Date {
