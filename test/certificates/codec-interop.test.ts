@@ -9,8 +9,6 @@ import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import {
-  CredentialError,
-  type CredentialFailure,
   cwtClaims,
   decodeBase45,
   decodeCoseSign1,
@@ -31,6 +29,7 @@ import {
   wrapQrText,
 } from '../../src/certificates/codec/index.ts';
 import { encodeBase45 } from '../../src/certificates/codec/base45.ts';
+import { failure, failureOf } from './fixtures/codec/sample.ts';
 
 // jsqr is a CommonJS bundle: under NodeNext its default import is the module, whose `default` is the reader.
 const jsQR = jsQRModule.default;
@@ -40,25 +39,6 @@ const interop = (file: string) => JSON.parse(fs.readFileSync(new URL(`../../../s
 /** A resolver that trusts one key whatever kid the payload names (as `tirkeu verify --trust` does). */
 const trusting = (key: WebCryptoKey): KeyResolver => async () => ({ key, label: 'the test key' });
 
-async function failure(promise: Promise<unknown>): Promise<CredentialFailure> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CredentialError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a CredentialError, but it verified');
-}
-
-function failureOf(fn: () => unknown): CredentialFailure {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CredentialError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a CredentialError, but it decoded');
-}
 
 // --- EU DCC -------------------------------------------------------------------------------------
 

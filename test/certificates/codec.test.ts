@@ -10,7 +10,6 @@ import { decodeCbor as decodeRaw, encodeCbor, Tag } from '../../src/certificates
 import {
   type BirthClaims,
   CredentialError,
-  type CredentialFailure,
   credentialFailures,
   credentialFailureText,
   decodeCoseSign1,
@@ -30,27 +29,8 @@ import {
   type WebCryptoKey,
   wrapQrText,
 } from '../../src/certificates/codec/index.ts';
-import { generateTestKey, keySetOf, sampleBirth, sampleIssuedAt, signBirth, type TestSigningKey } from './fixtures/codec/sample.ts';
+import { failure, failureOf, generateTestKey, keySetOf, sampleBirth, sampleIssuedAt, signBirth, type TestSigningKey } from './fixtures/codec/sample.ts';
 
-async function failure(promise: Promise<unknown>): Promise<CredentialFailure> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CredentialError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a CredentialError, but it verified');
-}
-
-function failureOf(fn: () => unknown): CredentialFailure {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CredentialError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a CredentialError, but it decoded');
-}
 
 const at = new Date('2026-06-01T12:00:00Z');
 let key: TestSigningKey;
