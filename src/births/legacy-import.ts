@@ -1,6 +1,7 @@
 import { Compile } from 'typebox/compile';
 import type { Json } from '../core/action-log/hashing.ts';
 import { canonicalJson } from '../core/action-log/hashing.ts';
+import type { CheckpointSigner } from '../core/action-log/checkpoint.ts';
 import { createRecordsInBulk } from '../core/action-log/record-store.ts';
 import { isIsoDate } from '../core/dates.ts';
 import type { Tx } from '../core/db/types.ts';
@@ -264,7 +265,14 @@ interface Accepted {
 export async function importBirths(
   deps: BirthDeps,
   rows: AsyncIterable<LegacyRow> | Iterable<LegacyRow>,
-  options: { source: string; batchSize?: number; onRejected: (row: RejectedRow) => void; onProgress?: (report: ImportReport) => void },
+  options: {
+    source: string;
+    batchSize?: number;
+    onRejected: (row: RejectedRow) => void;
+    onProgress?: (report: ImportReport) => void;
+    /** Signs the checkpoint that seals each batch (unsigned without one, as checkpoints are without a key). */
+    checkpointSigner?: CheckpointSigner;
+  },
 ): Promise<ImportReport> {
   const report: ImportReport = { imported: 0, skipped: 0, rejected: 0 };
   const reject = (row: RejectedRow) => {
@@ -275,7 +283,7 @@ export async function importBirths(
   const batchSize = options.batchSize ?? 500;
   let batch: Accepted[] = [];
   const flush = async () => {
-    if (batch.length) await writeBatch(deps, batch, report, reject, options.source);
+    if (batch.length) await writeBatch(deps, batch, report, reject, options.source, options.checkpointSigner);
     batch = [];
     options.onProgress?.(report);
   };
@@ -337,7 +345,7 @@ async function allocateMissingNumbers(tx: Tx, rows: (Accepted & { recordId: stri
   return result;
 }
 
-async function writeBatch(deps: BirthDeps, batch: Accepted[], report: ImportReport, reject: (row: RejectedRow) => void, source: string): Promise<void> {
+async function writeBatch(deps: BirthDeps, batch: Accepted[], report: ImportReport, reject: (row: RejectedRow) => void, source: string, signer: CheckpointSigner | undefined): Promise<void> {
   const refs = batch.map((b) => b.birth.ref);
   const numbers = batch.flatMap((b) => (b.birth.number ? [b.birth.number] : []));
   // Counted and reported only once the batch commits: a transaction retried on PostgreSQL runs again from the start.
@@ -408,7 +416,7 @@ async function writeBatch(deps: BirthDeps, batch: Accepted[], report: ImportRepo
       ];
       return { recordId, actions: payloads.map((payload) => ({ type: payload.type, actor, officeId, payload: payload as unknown as Json })) };
     });
-    await createRecordsInBulk(tx, birthRecord, items, deps.clock);
+    await createRecordsInBulk(tx, birthRecord, items, deps.clock, signer);
     return { imported: items.length, skipped, rejected };
   });
   report.imported += outcome.imported;

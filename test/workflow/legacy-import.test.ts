@@ -12,6 +12,8 @@ import { loadPack } from '../../src/places/pack.ts';
 import { loadPackIntoDb } from '../../src/places/store.ts';
 import { birthDeps } from '../support/births.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
+import { generateSigningKey } from '../../src/certificates/keys.ts';
+import { testSigningPassphrase } from '../support/app.ts';
 
 let db: TestDb;
 const clock = fixedClock('2026-03-02T06:00:00Z');
@@ -188,6 +190,23 @@ describe('legacy register import', () => {
 });
 
 describe('tirkeu import births FILE', () => {
+  it('signs the checkpoint of each batch with the registry’s key when one opens', async () => {
+    const signed = await openTestDb();
+    try {
+      await loadPackIntoDb(signed, loadPack('kz'));
+      const key = await generateSigningKey(signed, clock, { passphrase: testSigningPassphrase });
+      const csv = path.join(dir, 'signed.csv');
+      fs.writeFileSync(csv, 'legacy_ref,child_sex,child_date_of_birth,place_kato\nS-1,F,2015-03-04,711300000\nS-2,M,2015-03-05,711300000\nS-3,M,2015-03-06,711300000\n');
+      const report = await importBirthsFile(signed, { pack: 'kz', signingKeyPassphrase: testSigningPassphrase, demo: false }, csv, { batchSize: 2, clock, say: () => undefined });
+      expect(report.imported).toBe(3);
+      const { rows } = await signed.query<{ keyId: string | null }>('SELECT key_id AS "keyId" FROM log_checkpoints ORDER BY id');
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+      expect(rows.every((r) => r.keyId === key.kid)).toBe(true);
+    } finally {
+      await signed.close();
+    }
+  });
+
   it('reports a quote left open, in bounded memory, and goes on with the rows after it', async () => {
     const csv = path.join(dir, 'open-quote.csv');
     const filler = Array.from({ length: 3000 }, (_, i) => `filler line ${i} without any quote at all`).join('\n');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { Command } from 'commander';
 import { checkIin, parseIinRules } from '../../births/iin.ts';
+import { checkpointSignerSource, signingKeyPassphrase, signingKeysInstalled } from '../../certificates/keys.ts';
 import { importBirths, type ImportReport, type LegacyRow, legacyColumns, type RejectedRow, unknownLegacyColumns } from '../../births/legacy-import.ts';
 import { birthDepsFor } from '../../births/workflow.ts';
 import { type Clock, systemClock } from '../../core/clock.ts';
@@ -120,7 +121,7 @@ export interface ImportFileOptions {
  * server does at start), then streams the file through the import. Returns the counts and where
  * the rejected rows were written.
  */
-export async function importBirthsFile(db: Db, config: Pick<Config, 'pack'>, file: string, options: ImportFileOptions): Promise<ImportReport & { rejectedFile?: string }> {
+export async function importBirthsFile(db: Db, config: Pick<Config, 'pack'> & Partial<Pick<Config, 'signingKeyPassphrase' | 'demo'>>, file: string, options: ImportFileOptions): Promise<ImportReport & { rejectedFile?: string }> {
   const say = options.say ?? (() => {});
   const format = options.format ?? (file.endsWith('.jsonl') || file.endsWith('.ndjson') ? 'jsonl' : 'csv');
   if (!['csv', 'jsonl'].includes(format)) throw new AppError('validation_failed', '--format must be csv or jsonl', { field: 'format' });
@@ -153,10 +154,19 @@ export async function importBirthsFile(db: Db, config: Pick<Config, 'pack'>, fil
       } else yield row;
     }
   }
+  const clock = options.clock ?? systemClock;
+  // Each batch's checkpoint is signed, as the server signs its own, when a key opens.
+  const passphrase = signingKeyPassphrase({ signingKeyPassphrase: config.signingKeyPassphrase, demo: config.demo ?? false });
+  const checkpointSigner = (await signingKeysInstalled(db))
+    ? await checkpointSignerSource(db, clock, passphrase, (state) => {
+        if (state.unsigned) say(`checkpoints of this import are sealed unsigned: ${state.unsigned.message}\n`);
+      })()
+    : undefined;
   const bar = progressBar('importing births');
   try {
-    const report = await importBirths(birthDepsFor(db, options.clock ?? systemClock, config.pack), readable(), {
+    const report = await importBirths(birthDepsFor(db, clock, config.pack), readable(), {
       source: path.basename(file),
+      checkpointSigner,
       batchSize: options.batchSize,
       onRejected,
       onProgress: (r) => bar.update(input.bytesRead, size, `${r.imported} imported`),

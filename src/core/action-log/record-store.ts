@@ -18,7 +18,7 @@ import {
 } from './action.ts';
 import { actionHash, canonicalJson, genesisHash, sha256Hex } from './hashing.ts';
 import { assertAllowed, checkPayload, noRecord, projectRecord, type RecordDefinition } from './record-definition.ts';
-import { logWatermarkLock, sealCheckpointsWithin } from './checkpoint.ts';
+import { type CheckpointSigner, logWatermarkLock, sealCheckpointsWithin } from './checkpoint.ts';
 
 export type { RecordRow } from './action.ts';
 
@@ -329,7 +329,7 @@ export interface BulkRecord {
  * flight, then holds new actions off for the moment this batch takes, so the sealed range is
  * exactly what has committed plus this batch, and two bulk writers cannot deadlock upgrading it.
  */
-export async function createRecordsInBulk<S extends Json>(tx: Tx, definition: RecordDefinition<S>, items: readonly BulkRecord[], clock: Clock): Promise<RecordRow<S>[]> {
+export async function createRecordsInBulk<S extends Json>(tx: Tx, definition: RecordDefinition<S>, items: readonly BulkRecord[], clock: Clock, signer?: CheckpointSigner): Promise<RecordRow<S>[]> {
   if (items.length === 0) return [];
   const at = clock.now();
   const records: RecordRow<S>[] = [];
@@ -355,6 +355,6 @@ export async function createRecordsInBulk<S extends Json>(tx: Tx, definition: Re
   await tx.query(`SELECT pg_advisory_xact_lock(${logWatermarkLock})`);
   await tx.copyFrom('records', recordFields.map((f) => recordColumns[f]), recordRows);
   await tx.copyFrom('record_actions', actionFields.map((f) => actionColumns[f]), actionRows);
-  await sealCheckpointsWithin(tx, clock);
+  await sealCheckpointsWithin(tx, clock, signer);
   return records;
 }
