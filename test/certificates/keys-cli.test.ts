@@ -124,5 +124,19 @@ describe('tirkeu keys', () => {
     expect(await tirkeu('checkpoint')).toMatch(/actions 3\.\.3 \(1\) root [0-9a-f]{64} unsigned\n$/);
     await expect(tirkeu('keys', 'retire', 'ffffffffffffffff')).rejects.toBeInstanceOf(AppError);
     await expect(tirkeu('verify-log', '--keys', path.join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'not_found', details: { field: 'keys' } });
+
+    // Every change of key is in the access audit, with the key id and nothing else.
+    const db = await openPglite({ dataDir });
+    try {
+      const { rows } = await db.query<{ event: string; target: string }>("SELECT event, target_id AS target FROM access_audit WHERE target_type = 'signing_key' ORDER BY seq");
+      expect(rows).toEqual([
+        { event: 'signing_key_generated', target: first },
+        { event: 'signing_key_generated', target: second },
+        { event: 'signing_key_retired', target: first },
+        { event: 'signing_key_retired', target: second },
+      ]);
+    } finally {
+      await db.close();
+    }
   });
 });

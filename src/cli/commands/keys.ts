@@ -1,3 +1,5 @@
+import { audit } from '../../access/audit.ts';
+import type { Queryable } from '../../core/db/types.ts';
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import {
@@ -51,6 +53,11 @@ function printKeys(keys: SigningKeyInfo[], now: Date): void {
   }
 }
 
+/** Who changed which key, in the access audit (an operator at the server's command line). */
+function auditKey(tx: Queryable, event: 'signing_key_generated' | 'signing_key_retired', kid: string): Promise<void> {
+  return audit(tx, { clock: systemClock, clientAddress: 'cli', requestId: null }, { actor: { kind: 'system', id: 'cli' }, event, outcome: 'success', targetType: 'signing_key', targetId: kid });
+}
+
 export function registerKeys(program: Command): void {
   const keys = program
     .command('keys')
@@ -65,7 +72,12 @@ export function registerKeys(program: Command): void {
     .action((o: { validDays?: number }) =>
       withDb(
         async (db, config) => {
-          const key = await generateSigningKey(db, systemClock, { passphrase: passphraseFrom(config), validDays: o.validDays });
+          const passphrase = passphraseFrom(config);
+          const key = await db.transaction(async (tx) => {
+            const made = await generateSigningKey(tx, systemClock, { passphrase, validDays: o.validDays });
+            await auditKey(tx, 'signing_key_generated', made.kid);
+            return made;
+          });
           process.stdout.write(`generated signing key ${key.kid}, signing ${day(key.validFrom)} .. ${day(key.validTo)}\n`);
         },
         { migrate: true },
@@ -94,7 +106,11 @@ export function registerKeys(program: Command): void {
     .action((kid: string) =>
       withDb(
         async (db) => {
-          const key = await retireSigningKey(db, systemClock, kid);
+          const key = await db.transaction(async (tx) => {
+            const retired = await retireSigningKey(tx, systemClock, kid);
+            await auditKey(tx, 'signing_key_retired', retired.kid);
+            return retired;
+          });
           process.stdout.write(`retired signing key ${key.kid} at ${key.retiredAt!.toISOString()}\n`);
         },
         { migrate: true },
@@ -109,7 +125,12 @@ export function registerKeys(program: Command): void {
       withDb(
         async (db, config) => {
           const passphrase = passphraseFrom(config);
-          const { generated, retired } = await db.transaction((tx) => rotateSigningKey(tx, systemClock, { passphrase, validDays: o.validDays }));
+          const { generated, retired } = await db.transaction(async (tx) => {
+            const rotated = await rotateSigningKey(tx, systemClock, { passphrase, validDays: o.validDays });
+            await auditKey(tx, 'signing_key_generated', rotated.generated.kid);
+            if (rotated.retired) await auditKey(tx, 'signing_key_retired', rotated.retired.kid);
+            return rotated;
+          });
           process.stdout.write(`generated signing key ${generated.kid}, signing ${day(generated.validFrom)} .. ${day(generated.validTo)}\n`);
           process.stdout.write(retired ? `retired signing key ${retired.kid}\n` : 'no key was signing before\n');
         },
