@@ -6,7 +6,6 @@ import { actorId, appendBirthAction, type BirthDeps, type BirthRow, localDate, l
 import type { Json } from '../core/action-log/hashing.ts';
 import { fold } from '../core/action-log/record-definition.ts';
 import { findIdempotentAction, listActions } from '../core/action-log/record-store.ts';
-import type { StoredAction } from '../core/action-log/action.ts';
 import type { Config } from '../core/config.ts';
 import type { Queryable, Tx } from '../core/db/types.ts';
 import { AppError, notFound } from '../core/errors.ts';
@@ -176,10 +175,10 @@ export async function findCertificate(db: Queryable, serial: string): Promise<Ce
 }
 
 /** The issuances of a record, newest first, each with its status now. */
-async function issuancesOf(db: Queryable, timeZone: string, record: BirthRow, actions?: StoredAction[]): Promise<Issuance[]> {
+async function issuancesOf(db: Queryable, timeZone: string, record: BirthRow): Promise<Issuance[]> {
   const issued = record.data.certificates ?? [];
   if (!issued.length) return [];
-  const history = actions ?? (await listActions(db, record.id));
+  const history = await listActions(db, record.id);
   const names = await actorNames(db, issued.map((c) => c.issuedBy));
   return issued
     .map((c): Issuance => {

@@ -27,15 +27,16 @@ import { verifyLog } from '../../src/core/action-log/verify.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import { loadPack } from '../../src/places/pack.ts';
 import { loadPackIntoDb } from '../../src/places/store.ts';
-import { birthDeps, facilityDeclaration } from '../support/births.ts';
+import { birthDeps, facilityDeclaration, helperRegistrar } from '../support/births.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { certificateDepsFor, issueCertificate, revokeCertificate } from '../../src/certificates/issuance.ts';
+import { certificatesVerifier } from '../../src/certificates/integrity.ts';
 import { generateSigningKey } from '../../src/certificates/keys.ts';
 import { testConfig, testSigningPassphrase } from '../support/app.ts';
 
 let db: TestDb;
 const clock = fixedClock('2026-03-02T06:00:00Z');
-const verify = () => verifyLog(db, { verifiers: [birthDocumentsVerifier, birthIinsVerifier] });
+const verify = () => verifyLog(db, { verifiers: [birthDocumentsVerifier, birthIinsVerifier, certificatesVerifier] });
 let registered: { id: string; jurisdiction: string; office_id: string; number: string; subject_id: string }[];
 
 /** Runs SQL with the append-only triggers of `table` switched off, as someone with database access could. */
@@ -73,7 +74,7 @@ describe('seed --demo', () => {
     expect((await db.query<{ n: number }>('SELECT count(*) AS n FROM documents')).rows[0]!.n).toBe(4);
     const report = await verify();
     expect(report.broken).toBeUndefined();
-    expect(report.checkedByModules).toEqual({ documents: 4, iins: registered.length });
+    expect(report.checkedByModules).toEqual({ documents: 4, iins: registered.length, certificates: 0 });
   });
 });
 
@@ -109,6 +110,42 @@ describe('verify-log compares every projection column with the replay of the act
     } finally {
       await db.query(`UPDATE records SET type = 'birth' WHERE id = $1`, [record.id]);
     }
+  });
+});
+
+describe('verify-log checks the certificates against their issuances', () => {
+  it('reports a revocation undone, a certificate removed, edited or slipped in', async () => {
+    await generateSigningKey(db, clock, { passphrase: testSigningPassphrase });
+    const deps = certificateDepsFor(birthDeps(db, clock), testConfig());
+    const actor = helperRegistrar(['certificate.issue']);
+    const { issuance } = await issueCertificate(deps, registered[0]!.id, { kind: 'birth_certificate', delivery: 'electronic' }, { actor });
+    await revokeCertificate(deps, issuance.serial, { actor, reason: 'lost' });
+    expect((await verify()).broken).toBeUndefined();
+    const edits: [string, unknown[]][] = [
+      ['UPDATE certificates SET revoked_at = NULL WHERE serial = $1', [issuance.serial]],
+      ["UPDATE certificates SET kind = 'extract' WHERE serial = $1", [issuance.serial]],
+      ["UPDATE certificates SET qr_payload = 'KZ1:00' WHERE serial = $1", [issuance.serial]],
+    ];
+    for (const [sql, params] of edits) {
+      const before = (await db.query<Record<string, unknown>>('SELECT * FROM certificates WHERE serial = $1', [issuance.serial])).rows[0]!;
+      await db.query(sql, params);
+      expect((await verify()).broken, sql).toMatchObject({ kind: 'register', recordId: registered[0]!.id });
+      await db.query('UPDATE certificates SET revoked_at = $2, kind = $3, qr_payload = $4 WHERE serial = $1', [issuance.serial, before.revoked_at, before.kind, before.qr_payload]);
+    }
+    const row = (await db.query<Record<string, unknown>>('SELECT * FROM certificates WHERE serial = $1', [issuance.serial])).rows[0]!;
+    await db.query('DELETE FROM certificates WHERE serial = $1', [issuance.serial]);
+    expect((await verify()).broken).toMatchObject({ kind: 'register', message: expect.stringContaining('missing') });
+    await db.query(
+      'INSERT INTO certificates (serial, record_id, kind, record_version, status_index, key_id, qr_payload, issued_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      [row.serial, row.record_id, row.kind, row.record_version, row.status_index, row.key_id, row.qr_payload, row.issued_at, row.revoked_at],
+    );
+    await db.query(
+      "INSERT INTO certificates (serial, record_id, kind, record_version, status_index, key_id, qr_payload, issued_at) VALUES ('KZ-2026-9999999', $1, 'birth_certificate', 1, 999999, $2, $3, now())",
+      [registered[1]!.id, row.key_id, row.qr_payload],
+    );
+    expect((await verify()).broken).toMatchObject({ kind: 'register', recordId: registered[1]!.id, message: expect.stringContaining('slipped in') });
+    await db.query("DELETE FROM certificates WHERE serial = 'KZ-2026-9999999'");
+    expect((await verify()).broken).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { birthDocumentsVerifier } from '../../births/document-integrity.ts';
 import { birthIinsVerifier } from '../../births/iin-integrity.ts';
+import { certificatesVerifier } from '../../certificates/integrity.ts';
 // verify-log replays every record type in the register: each module's record definition must be
 // loaded (a record of a type with no loaded definition is reported, not skipped).
 import '../../births/record.ts';
@@ -15,7 +16,7 @@ import { readKeySet } from '../key-set-source.ts';
 import { progressBar } from '../progress.ts';
 
 /** What the modules keep beside the action log and verify-log checks too. */
-export const moduleVerifiers: readonly LogVerifier[] = [birthDocumentsVerifier, birthIinsVerifier];
+export const moduleVerifiers: readonly LogVerifier[] = [birthDocumentsVerifier, birthIinsVerifier, certificatesVerifier];
 
 
 /** The key set of this database; empty before it is migrated to signing keys. */
