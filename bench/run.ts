@@ -3,6 +3,7 @@ import { benchAccess } from './access.ts';
 import { benchBirths } from './births.ts';
 import { benchCertificateVerify } from './certificate-verify.ts';
 import { benchCertificateRender } from './certificate-render.ts';
+import { benchLinkage } from './linkage.ts';
 import { benchPlaces } from './places.ts';
 import { benchRecords } from './records.ts';
 import { benchWebPicker } from './web-picker.ts';
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   births: () => benchBirths(),
   'certificate-verify': () => benchCertificateVerify(),
   'certificate-render': () => benchCertificateRender(),
+  linkage: () => benchLinkage(),
   'web-size': () => benchWebSize(),
   'web-tti': () => benchWebTti(),
   'web-picker': () => benchWebPicker(),

@@ -13,6 +13,7 @@ import { Declaration, legalStatuses, type Parent } from './declaration.ts';
 import { checkIin } from './iin.ts';
 import { type BirthPayload, birthRecord, type Registration } from './record.ts';
 import { type BirthRules, checkDeclaration, citizenshipAtBirth, timelinessOf, type UnverifiedFact } from './rules.ts';
+import { indexBirths } from './duplicates.ts';
 import { type BirthDeps, localDate } from './workflow.ts';
 
 /**
@@ -416,7 +417,8 @@ async function writeBatch(deps: BirthDeps, batch: Accepted[], report: ImportRepo
       ];
       return { recordId, actions: payloads.map((payload) => ({ type: payload.type, actor, officeId, payload: payload as unknown as Json })) };
     });
-    await createRecordsInBulk(tx, birthRecord, items, deps.clock, signer);
+    const created = await createRecordsInBulk(tx, birthRecord, items, deps.clock, signer);
+    await indexBirths(tx, created, now);
     return { imported: items.length, skipped, rejected };
   });
   report.imported += outcome.imported;

@@ -10,7 +10,16 @@ import { type Timeliness, UnverifiedFact } from './rules.ts';
  * number, the IIN, timeliness, citizenship) is computed by the use case and carried in the action's
  * payload, so replaying the log always gives the same record.
  */
-export type BirthStatus = 'NOTIFIED' | 'DECLARED' | 'REQUIRES_UPDATE' | 'VALIDATED' | 'REGISTERED' | 'CORRECTION_REQUESTED' | 'ARCHIVED' | 'REVOKED';
+export type BirthStatus =
+  | 'NOTIFIED'
+  | 'DECLARED'
+  | 'REQUIRES_UPDATE'
+  | 'VALIDATED'
+  | 'DUPLICATE_SUSPECTED'
+  | 'REGISTERED'
+  | 'CORRECTION_REQUESTED'
+  | 'ARCHIVED'
+  | 'REVOKED';
 
 const Kato = Type.String({ pattern: '^[0-9]{9}$' });
 const Names = Type.Object({ kk: Type.String(), ru: Type.String(), en: Type.String() });
@@ -105,6 +114,20 @@ export interface IssuedCertificate extends CertificateIssue {
   revocationReason: string | null;
 }
 
+/** A record suspected of repeating another: which, by how much (log2 match weight). */
+const Suspect = Type.Object({ recordId: Type.String({ format: 'uuid' }), score: Type.Number() });
+
+export interface DuplicateState {
+  /** Records this one may repeat, still waiting for a decision. */
+  suspected: { recordId: string; score: number }[];
+  /** The status it goes back to once every suspect is found not to be a duplicate. */
+  resume: BirthStatus | null;
+  /** Records a registrar found this one does not repeat (never suspected again). */
+  dismissed: string[];
+  /** The record this one repeats, once a registrar said so. */
+  duplicateOf: string | null;
+}
+
 /** A payload that says only which action it is: the action's who, when and why say the rest. */
 const bare = <T extends string>(type: T) => Type.Object({ type: Type.Literal(type) });
 
@@ -147,6 +170,14 @@ export const birthPayloads = {
   /** A certificate printed or sent: its serial and kind, and who collected it showing which ID (or that it went electronically). */
   ISSUE_CERTIFICATE: Type.Object({ type: Type.Literal('ISSUE_CERTIFICATE'), certificate: CertificateIssue }),
   REVOKE_CERTIFICATE: Type.Object({ type: Type.Literal('REVOKE_CERTIFICATE'), serial: CertificateSerial }),
+  /** Record linkage found records this one may repeat: it waits for a registrar's decision on each. */
+  FLAG_DUPLICATE: Type.Object({ type: Type.Literal('FLAG_DUPLICATE'), suspects: Type.Array(Suspect, { minItems: 1, maxItems: 50 }) }),
+  /** A registrar found this record is not a duplicate of that one. */
+  NOT_DUPLICATE: Type.Object({ type: Type.Literal('NOT_DUPLICATE'), recordId: Type.String({ format: 'uuid' }) }),
+  /** A suspect no longer needs a decision here: this record was kept and the suspect found to repeat it, or the suspect was found to repeat a third record. */
+  SUSPECT_CLEARED: Type.Object({ type: Type.Literal('SUSPECT_CLEARED'), recordId: Type.String({ format: 'uuid' }), why: Type.Union([Type.Literal('kept'), Type.Literal('duplicate_elsewhere')]) }),
+  /** A registrar found this record repeats `duplicateOf`, which is kept: this one is archived (or revoked, when registered). */
+  MARK_DUPLICATE: Type.Object({ type: Type.Literal('MARK_DUPLICATE'), duplicateOf: Type.String({ format: 'uuid' }) }),
 } satisfies Record<string, TSchema>;
 
 /** Action payloads, one per action type. */
@@ -178,6 +209,8 @@ export interface BirthState {
   legacyRef: string | null;
   /** Why it was last sent back, archived or revoked. */
   lastReason: string | null;
+  /** Record linkage's findings (absent on records never suspected). */
+  duplicates?: DuplicateState;
   /** Every certificate issued, oldest first (absent on records that never had one). */
   certificates?: IssuedCertificate[];
   /** Every correction ever asked for, with the declaration it proposed and what became of it. */
@@ -196,17 +229,20 @@ export interface BirthState {
 const assignment = ['ASSIGN', 'UNASSIGN', 'ATTACH_DOCUMENT'];
 /** A registered birth keeps its registered facts while a correction waits, so certificates can be issued then too. */
 const certificates = ['ISSUE_CERTIFICATE', 'REVOKE_CERTIFICATE'];
+/** Any record still standing can be found to repeat another, even registered (by the batch audit, long after). */
+const review = ['NOT_DUPLICATE', 'SUSPECT_CLEARED', 'MARK_DUPLICATE'];
 
 export const birthRecord = registerRecordType<BirthState & Json>({
   type: 'birth',
   transitions: {
     '(new)': ['NOTIFY', 'DECLARE'],
-    NOTIFIED: ['DECLARE', 'ARCHIVE', 'FLAG_OVERDUE', 'EVIDENCE_SEEN', ...assignment],
-    DECLARED: ['DECLARE', 'VALIDATE', 'REQUEST_UPDATE', 'ARCHIVE', 'EVIDENCE_SEEN', ...assignment],
-    REQUIRES_UPDATE: ['DECLARE', 'ARCHIVE', 'EVIDENCE_SEEN', ...assignment],
-    VALIDATED: ['REGISTER', 'APPROVE_REGISTRATION', 'REQUEST_UPDATE', 'EVIDENCE_SEEN', ...assignment],
-    REGISTERED: ['REQUEST_CORRECTION', 'REVOKE', ...certificates, ...assignment],
-    CORRECTION_REQUESTED: ['APPROVE_CORRECTION', 'REJECT_CORRECTION', ...certificates, ...assignment],
+    NOTIFIED: ['DECLARE', 'ARCHIVE', 'FLAG_OVERDUE', 'EVIDENCE_SEEN', ...review, ...assignment],
+    DECLARED: ['DECLARE', 'VALIDATE', 'REQUEST_UPDATE', 'ARCHIVE', 'EVIDENCE_SEEN', 'FLAG_DUPLICATE', ...review, ...assignment],
+    REQUIRES_UPDATE: ['DECLARE', 'ARCHIVE', 'EVIDENCE_SEEN', ...review, ...assignment],
+    VALIDATED: ['REGISTER', 'APPROVE_REGISTRATION', 'REQUEST_UPDATE', 'EVIDENCE_SEEN', 'FLAG_DUPLICATE', ...review, ...assignment],
+    DUPLICATE_SUSPECTED: [...review, 'ARCHIVE', 'EVIDENCE_SEEN', ...assignment],
+    REGISTERED: ['REQUEST_CORRECTION', 'REVOKE', ...certificates, ...review, ...assignment],
+    CORRECTION_REQUESTED: ['APPROVE_CORRECTION', 'REJECT_CORRECTION', ...certificates, ...review, ...assignment],
     ARCHIVED: [],
     REVOKED: [],
   },
@@ -337,6 +373,32 @@ function reduceBirth(state: BirthState, p: BirthPayload, action: ActionFacts, at
         revocationReason: null,
       };
       return { ...state, certificates: [...(state.certificates ?? []), issued] };
+    }
+    case 'FLAG_DUPLICATE': {
+      const before = state.duplicates ?? { suspected: [], resume: null, dismissed: [], duplicateOf: null };
+      const known = new Set(before.suspected.map((s) => s.recordId));
+      return {
+        ...state,
+        status: 'DUPLICATE_SUSPECTED',
+        assignedTo: null,
+        duplicates: { ...before, suspected: [...before.suspected, ...p.suspects.filter((s) => !known.has(s.recordId))], resume: state.status === 'DUPLICATE_SUSPECTED' ? before.resume : state.status },
+      };
+    }
+    case 'NOT_DUPLICATE':
+    case 'SUSPECT_CLEARED': {
+      const before = state.duplicates ?? { suspected: [], resume: null, dismissed: [], duplicateOf: null };
+      const suspected = before.suspected.filter((s) => s.recordId !== p.recordId);
+      const back = state.status === 'DUPLICATE_SUSPECTED' && !suspected.length;
+      return {
+        ...state,
+        status: back ? (before.resume ?? 'DECLARED') : state.status,
+        duplicates: { ...before, suspected, resume: back ? null : before.resume, dismissed: [...before.dismissed.filter((id) => id !== p.recordId), p.recordId] },
+      };
+    }
+    case 'MARK_DUPLICATE': {
+      const before = state.duplicates ?? { suspected: [], resume: null, dismissed: [], duplicateOf: null };
+      // A registered duplicate is revoked (its IIN is never reissued); one not yet registered is archived.
+      return { ...state, status: state.registration ? 'REVOKED' : 'ARCHIVED', lastReason: action.reason, assignedTo: null, duplicates: { ...before, suspected: [], resume: null, duplicateOf: p.duplicateOf } };
     }
     case 'REVOKE_CERTIFICATE':
       return {

@@ -17,6 +17,8 @@ import type { Declaration, Notification } from './declaration.ts';
 import { notificationFromFhir } from './fhir-notification.ts';
 import { type BirthPayload, type BirthState, birthRecord, heldDocuments, unconfirmedCorrectionFacts, unconfirmedFacts, type UnverifiedParentFact } from './record.ts';
 import { loadPack } from '../places/pack.ts';
+import { loadLinkageSettings, type LinkageSettings } from '../linkage/settings.ts';
+import { duplicateSuspected, flagSuspectedDuplicates, indexBirths } from './duplicates.ts';
 import { type BirthRules, checkDeclaration, citizenshipAtBirth, missingDocuments, parseBirthRules, timelinessOf, unverifiedParentFacts } from './rules.ts';
 
 /**
@@ -28,6 +30,8 @@ export interface BirthDeps {
   clock: Clock;
   rules: BirthRules;
   timeZone: string;
+  /** Record linkage's thresholds and blocking (the pack's linkage.json). */
+  linkage: LinkageSettings;
 }
 
 export interface WriteContext {
@@ -42,7 +46,7 @@ export type BirthRow = RecordRow<BirthState & Json>;
 /** The births module's dependencies for a country pack. */
 export function birthDepsFor(db: Db, clock: Clock, pack: string): BirthDeps {
   const settings = loadPack(pack).settings;
-  return { db, clock, rules: parseBirthRules(settings), timeZone: settings.timeZone };
+  return { db, clock, rules: parseBirthRules(settings), timeZone: settings.timeZone, linkage: loadLinkageSettings(pack) };
 }
 
 /** Today's date where the registry is (the pack's time zone), as YYYY-MM-DD. */
@@ -184,6 +188,7 @@ export async function notifyBirth(deps: BirthDeps, notification: Notification, w
     const payload: BirthPayload = { type: 'NOTIFY', notification, jurisdiction: facility.kato, unverified };
     const result = await createRecord(tx, birthRecord, { type: 'NOTIFY', actor: actorId(w.actor), officeId: null, payload: payload as unknown as Json }, { clock: deps.clock, idempotencyKey: w.idempotencyKey });
     await emit(tx, deps, 'notified', result);
+    if (!result.replayed) await indexBirths(tx, [result.record], deps.clock.now());
     return result.record;
   });
 }
@@ -209,7 +214,10 @@ export async function declareBirth(deps: BirthDeps, declaration: Declaration, w:
     const options = { clock: deps.clock, idempotencyKey: w.idempotencyKey, expectedVersion: w.expectedVersion };
     const result = existing ? await appendAction(tx, birthRecord, existing.id, input, options) : await createRecord(tx, birthRecord, input, options);
     await emit(tx, deps, 'declared', result);
-    return { record: result.record, warnings: warningsOf(result.record) };
+    if (result.replayed) return { record: result.record, warnings: warningsOf(result.record) };
+    await indexBirths(tx, [result.record], deps.clock.now());
+    const record = await flagSuspectedDuplicates(tx, deps, result.record, { actor: w.actor }, 'declaration');
+    return { record, warnings: warningsOf(record) };
   });
 }
 
@@ -294,7 +302,9 @@ export async function approveCorrection(deps: BirthDeps, id: string, w: WriteCon
     const confirm = [...new Set(w.confirm ?? [])].sort();
     if (pending?.outcome === 'pending') requireConfirmed(unconfirmedCorrectionFacts(record.data), confirm, 'approving the correction');
     const citizenship = pending && pending.outcome === 'pending' ? citizenshipAtBirth(pending.proposed, deps.rules.citizenship) : citizenshipAtBirth(record.data.declaration!, deps.rules.citizenship);
-    return act(tx, deps, record, { type: 'APPROVE_CORRECTION', citizenship, ...(confirm.length && { confirmed: confirm }) }, w, 'corrected');
+    const corrected = await act(tx, deps, record, { type: 'APPROVE_CORRECTION', citizenship, ...(confirm.length && { confirmed: confirm }) }, w, 'corrected');
+    await indexBirths(tx, [corrected], deps.clock.now());
+    return corrected;
   });
 }
 
@@ -335,7 +345,7 @@ export const releaseBirth = (deps: BirthDeps, id: string, w: WriteContext) => ch
  * every unverified parent fact must be confirmed by naming its field in `confirm`.
  */
 export async function registerBirth(deps: BirthDeps, id: string, w: WriteContext & { confirm?: string[] }): Promise<BirthRow> {
-  return deps.db.transaction(async (tx) => {
+  const record = await deps.db.transaction(async (tx) => {
     const record = await lockBirth(tx, id, w.actor, 'birth.register');
     const actor = w.actor!;
     const confirm = [...new Set(w.confirm ?? [])].sort();
@@ -370,6 +380,9 @@ export async function registerBirth(deps: BirthDeps, id: string, w: WriteContext
       });
     }
     requireConfirmed(unconfirmedFacts(record.data), confirm, 'registering');
+    // Another office may have registered the same child since the declaration: look again, and stop if so.
+    const flagged = await flagSuspectedDuplicates(tx, deps, record, { actor, idempotencyKey: w.idempotencyKey, expectedVersion: w.expectedVersion, request: input.request }, 'registration');
+    if (flagged.status === 'DUPLICATE_SUSPECTED') return flagged;
     const officeId = officeOf(actor) ?? record.officeId;
     if (!officeId) throw new AppError('validation_failed', 'registration needs a registry office: your account has none', { field: 'officeId', hint: 'ask an administrator to set your office' });
     const registration = {
@@ -383,8 +396,12 @@ export async function registerBirth(deps: BirthDeps, id: string, w: WriteContext
     const payload: BirthPayload = { type: 'REGISTER', registration, ...(confirm.length && { confirmed: confirm }) };
     const result = await appendAction(tx, birthRecord, record.id, { ...input, payload: payload as unknown as Json }, options);
     await emit(tx, deps, 'registered', result);
+    await indexBirths(tx, [result.record], now);
     return result.record;
   });
+  // Committed: the flag stands in the history, and the registrar is told why nothing was registered.
+  if (record.status === 'DUPLICATE_SUSPECTED') throw duplicateSuspected(record);
+  return record;
 }
 
 /**

@@ -4,6 +4,7 @@ import { registerBackup } from './commands/backup.ts';
 import { registerBirths } from './commands/births.ts';
 import { registerDb } from './commands/db.ts';
 import { registerKeys } from './commands/keys.ts';
+import { registerLinkage } from './commands/linkage.ts';
 import { registerLog } from './commands/log.ts';
 import { registerPack } from './commands/pack.ts';
 import { registerSeed } from './commands/seed.ts';
@@ -29,6 +30,7 @@ registerBackup(program);
 registerSeed(program);
 registerAccess(program);
 registerBirths(program);
+registerLinkage(program);
 registerWeb(program);
 registerVerify(program);
 

@@ -30,3 +30,9 @@ export function isIsoDate(value: string): boolean {
 export function isInstant(value: string): boolean {
   return new RegExp(instantPattern).test(value) && isIsoDate(value.slice(0, 10)) && !Number.isNaN(Date.parse(value));
 }
+
+/** A calendar date moved by `n` days (negative: back), as YYYY-MM-DD; UTC arithmetic, so no time zone or DST shifts it. */
+export function addDays(date: string, n: number): string {
+  const t = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) + n * 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}

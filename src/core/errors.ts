@@ -13,6 +13,7 @@ export const errorCodes = [
   'forbidden',
   'payload_too_large',
   'unsupported_media_type',
+  'duplicate_suspected', // the record may repeat another: a registrar must decide before it goes on (lists the suspects)
   'rate_limited', // too many requests from one address: retryAfterSeconds says when to come back
   'unavailable',
   'migration_changed', // an applied migration file was edited afterwards

@@ -25,6 +25,7 @@ import { registerUserRoutes } from './routes/users.ts';
 import { registerClientRoutes } from './routes/clients.ts';
 import { registerPlaceRoutes } from './routes/places.ts';
 import { registerCertificateKeyRoutes } from './routes/certificate-keys.ts';
+import { registerLinkageRoutes } from './routes/linkage.ts';
 import { registerWebApp } from './web-app.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
@@ -185,6 +186,7 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
   const births = birthDepsFor(deps.db, deps.clock, deps.config.pack);
   registerBirthRoutes(app, births, { uploadLimitBytes: deps.config.uploadLimitBytes });
   registerCertificateKeyRoutes(app, deps);
+  registerLinkageRoutes(app, births);
   registerCertificateRoutes(app, certificateDepsFor(births, deps.config));
   await registerWebApp(app, deps.config.webDir);
   return app;

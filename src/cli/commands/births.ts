@@ -15,6 +15,7 @@ import { readCsv } from '../../places/csv-reader.ts';
 import { loadPack } from '../../places/pack.ts';
 import { countPlaces, loadPackIntoDb } from '../../places/store.ts';
 import { withDb } from '../context.ts';
+import { auditRegister, describeClusters } from './linkage.ts';
 import { progressBar } from '../progress.ts';
 
 type Unreadable = { line: number; error: string; field: string };
@@ -209,8 +210,13 @@ export function registerBirths(program: Command): void {
         async (db, config) => {
           if (what !== 'births') throw new AppError('validation_failed', `cannot import ${what}; only births`, { field: 'what' });
           const say = (text: string) => process.stdout.write(text);
+          const started = new Date();
           const report = await importBirthsFile(db, config, file, { format: o.format, batchSize: Number(o.batch), rejectedFile: o.rejected, say });
           say(`${report.imported} imported, ${report.skipped} already in the register (skipped), ${report.rejected} rejected\n`);
+          // What came in is compared with the whole register, so a legacy file's repeats show at once.
+          const audit = await auditRegister(db, config, { since: started, say });
+          say(`duplicate check: ${audit.records} imported records compared with the register, ${audit.pairs} suspected pairs; ${audit.clusters.length} suspected clusters open (review them in the web app, or tirkeu linkage audit --out DIR for the report)\n`);
+          for (const line of await describeClusters(db, audit.clusters, 20)) say(`${line}\n`);
           if (report.rejectedFile) {
             say(`rejected rows and why: ${report.rejectedFile}\n`);
             process.exitCode = 1;
