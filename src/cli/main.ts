@@ -9,6 +9,7 @@ import { registerLog } from './commands/log.ts';
 import { registerPack } from './commands/pack.ts';
 import { registerSeed } from './commands/seed.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerSynth } from './commands/synth.ts';
 import { registerVerify } from './commands/verify.ts';
 import { registerWeb } from './commands/web.ts';
 import { reportFailure } from './context.ts';
@@ -33,5 +34,6 @@ registerBirths(program);
 registerLinkage(program);
 registerWeb(program);
 registerVerify(program);
+registerSynth(program);
 
 program.parseAsync(process.argv).catch(reportFailure);
