@@ -7,7 +7,7 @@ import { suspectsOf } from '../src/linkage/matching.ts';
 import { subjectOf } from '../src/linkage/names.ts';
 import { searchBirths } from '../src/linkage/search.ts';
 import { loadLinkageSettings } from '../src/linkage/settings.ts';
-import type { LinkageInput } from '../src/linkage/subject.ts';
+import type { LinkageInput, PersonForms } from '../src/linkage/subject.ts';
 import { injectedErrors, loadSyntheticNames, type SyntheticBirth, syntheticBirths } from '../src/births/synthetic.ts';
 import { syntheticPlaces } from '../src/cli/commands/synth.ts';
 import { loadPack } from '../src/places/pack.ts';
@@ -72,7 +72,7 @@ async function seed(db: Db, births: Iterable<{ id: string; ref: string; input: L
     subjects.push([id, JSON.stringify(facts), input.child.dateOfBirth, input.child.sex ?? null, keys.childIin, keys.motherIin, keys.fatherIin, keys.facilityId, keys.childKey, keys.childGivenKey, keys.motherKey, at]);
     if (options.names) {
       const seen = new Set<string>();
-      const add = (p: typeof subject.child | undefined, role: number) => {
+      const add = (p: PersonForms | undefined, role: number) => {
         for (const n of [p?.surname, p?.givenName, p?.patronymic]) {
           for (const key of n?.phonetic ?? []) {
             const k = `${key}|${role}|${n!.match}`;

@@ -95,7 +95,7 @@ export interface ReviewRecord {
   legacyRef: string | null;
   jurisdiction: string;
   officeId: string | null;
-  createdAt: Date;
+  createdAt: string;
   facts: LinkageInput | null;
 }
 
@@ -115,7 +115,7 @@ const reviewRecord = (r: BirthRow): ReviewRecord => ({
   legacyRef: r.data.legacyRef,
   jurisdiction: r.jurisdiction,
   officeId: r.officeId,
-  createdAt: r.createdAt,
+  createdAt: new Date(r.createdAt).toISOString(),
   facts: linkageInputOf(r.id, r.data) ?? null,
 });
 

@@ -34,7 +34,7 @@ export interface AuditSummary {
   resumed: boolean;
 }
 
-/** Each blocking pass as a join from the chunk `a` to the register `b` (blocking.ts describes them). */
+/** Each blocking pass as a join from the rows `a` to the register `b` (blocking.ts describes them). */
 function passes(windowDays: number): string[] {
   const near = (d: number) => `b.child_dob BETWEEN a.child_dob - ${d} AND a.child_dob + ${d}`;
   return [
@@ -45,6 +45,13 @@ function passes(windowDays: number): string[] {
     `b.child_given_key = a.child_given_key AND ${near(windowDays)}`,
     'b.facility_id = a.facility_id AND b.child_dob = a.child_dob',
   ];
+}
+
+/** The candidate pairs (a, b) of the rows of a CTE named `a`, each pass an indexed join, `also` limiting b. */
+export function candidatePairsFrom(windowDays: number, also: string): string {
+  return passes(windowDays)
+    .map((on) => `SELECT a.record_id AS a, b.record_id AS b FROM a JOIN linkage_subjects b ON ${on} AND ${also}`)
+    .join('\nUNION ');
 }
 
 export async function runAudit(db: Db, settings: LinkageSettings, clock: Clock, options: AuditOptions = {}): Promise<AuditSummary> {
@@ -62,9 +69,7 @@ export async function runAudit(db: Db, settings: LinkageSettings, clock: Clock, 
   const total = Number((await db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM linkage_subjects WHERE ($1::timestamptz IS NULL OR indexed_at >= $1)', [since])).rows[0]!.n);
   // A record of the chunk meets a later record once; with `since`, it also meets every record indexed before.
   const later = since ? '(b.record_id > a.record_id OR b.indexed_at < $3)' : 'b.record_id > a.record_id';
-  const union = passes(window)
-    .map((on) => `SELECT a.record_id AS a, b.record_id AS b FROM a JOIN linkage_subjects b ON ${on} AND ${later}`)
-    .join('\nUNION ');
+  const union = candidatePairsFrom(window, later);
   const pairSql = `WITH a AS (SELECT * FROM linkage_subjects WHERE ($1::uuid IS NULL OR record_id > $1) AND ($3::timestamptz IS NULL OR indexed_at >= $3) ORDER BY record_id LIMIT $2)
     ${union}`;
   for (;;) {

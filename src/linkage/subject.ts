@@ -38,7 +38,7 @@ export interface NameForms {
    * endings) are folded.
    */
   match: string;
-  /** Phonetic keys of the match form (Double Metaphone primary, then alternate when it differs); empty for a name with no Latin letters left. */
+  /** Phonetic keys of the match form (Double Metaphone primary, then alternate when it differs); for a name with no Latin letters left, "~" and its first 8 letters, so identical spellings still meet. */
   phonetic: string[];
 }
 

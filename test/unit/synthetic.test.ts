@@ -16,7 +16,7 @@ import {
   syntheticBirths,
   type SyntheticOptions,
   truthCsvLine,
-} from '../../src/linkage/synthetic.ts';
+} from '../../src/births/synthetic.ts';
 import { loadPack } from '../../src/places/pack.ts';
 
 const pack = loadPack('kz');

@@ -102,7 +102,7 @@ describe('a birth declared twice in two scripts', () => {
   });
 
   it('shows both records side by side with the comparison field by field', async () => {
-    const [{ pair }] = (await pairsOf(second)) as [{ pair: { id: string } }];
+    const [{ pair }] = (await pairsOf(second)) as unknown as [{ pair: { id: string } }];
     const review = await as('registrar', { method: 'GET', url: `/api/v1/duplicates/${pair.id}` });
     expect(review.statusCode, review.body).toBe(200);
     const body = review.json();
@@ -116,7 +116,7 @@ describe('a birth declared twice in two scripts', () => {
   });
 
   it('a registrar outside the jurisdiction sees neither the pair nor the queue entry', async () => {
-    const [{ pair }] = (await pairsOf(second)) as [{ pair: { id: string } }];
+    const [{ pair }] = (await pairsOf(second)) as unknown as [{ pair: { id: string } }];
     expect((await as('almaty', { method: 'GET', url: `/api/v1/duplicates/${pair.id}` })).statusCode).toBe(404);
     const queue = await as('almaty', { method: 'GET', url: '/api/v1/duplicates' });
     expect(queue.json().items).toEqual([]);
@@ -124,7 +124,7 @@ describe('a birth declared twice in two scripts', () => {
   });
 
   it('a duplicate decision archives the repeat, keeps the registered record, and both histories say so', async () => {
-    const [{ pair }] = (await pairsOf(second)) as [{ pair: { id: string } }];
+    const [{ pair }] = (await pairsOf(second)) as unknown as [{ pair: { id: string } }];
     const noReason = await as('registrar', { method: 'POST', url: `/api/v1/duplicates/${pair.id}/decision`, payload: { decision: 'duplicate', reason: '' } });
     expect(noReason.statusCode).toBe(400);
     const decided = await as('registrar', { method: 'POST', url: `/api/v1/duplicates/${pair.id}/decision`, payload: { decision: 'duplicate', reason: 'same child: the mother showed the certificate' } });
@@ -154,7 +154,7 @@ describe('registration stops for a suspect that appeared after the declaration',
     const version = (await as('registrar', { method: 'GET', url: `/api/v1/births/${earlier}` })).json().version;
     expect((await register(earlier, 'register-earlier-0001')).statusCode).toBe(409);
     expect((await as('registrar', { method: 'GET', url: `/api/v1/births/${earlier}` })).json().version).toBe(version);
-    const [{ pair }] = (await pairsOf(earlier)) as [{ pair: { id: string } }];
+    const [{ pair }] = (await pairsOf(earlier)) as unknown as [{ pair: { id: string } }];
     const decided = await as('registrar', { method: 'POST', url: `/api/v1/duplicates/${pair.id}/decision`, payload: { decision: 'not_duplicate', reason: 'twins registered apart? no: two different families, checked the documents' } });
     expect(decided.statusCode, decided.body).toBe(200);
     const resumed = (await as('registrar', { method: 'GET', url: `/api/v1/births/${earlier}` })).json();
@@ -208,6 +208,6 @@ describe('search', () => {
 
   it('the history stays verifiable', async () => {
     const report = await verifyLog(t.db);
-    expect(report.ok).toBe(true);
+    expect(report.broken).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import { AppError } from '../../core/errors.ts';
 import { openPairsReport, reportCsvHeader, reportCsvRow, runAudit, type AuditSummary } from '../../linkage/audit.ts';
 import { clustersOf } from '../../linkage/clusters.ts';
 import { fieldNames } from '../../linkage/comparison.ts';
+import { estimateFromRegister } from '../../linkage/estimation.ts';
 import { withDb } from '../context.ts';
 import { progressBar } from '../progress.ts';
 
@@ -103,6 +104,33 @@ export function registerLinkage(program: Command): void {
           say(`${result.records} records compared${result.resumed ? ' (resumed)' : ''}: ${result.compared} candidate pairs scored, ${result.pairs} suspected; ${result.clusters.length} clusters open in the register (${Math.round(result.records / Math.max(seconds, 0.001))} records/s)\n`);
           for (const line of await describeClusters(db, result.clusters, 10)) say(`${line}\n`);
           if (o.out) say(`report: ${path.join(o.out, 'pairs.csv')}, ${path.join(o.out, 'pairs.json')}\n`);
+        },
+        { migrate: true },
+      ),
+    );
+
+  linkage
+    .command('estimate')
+    .description('estimate the matching model (m and u of every field level) from the register by EM, and use it from now on')
+    .option('--sample <records>', 'records whose candidate pairs feed the estimate', '20000')
+    .addHelpText(
+      'after',
+      `\nUnsupervised: no labelled pairs are needed. The pack's starting values (config/<pack>/linkage.json)\nare where EM starts; the estimated model is stored in the database and used by declarations,\nregistrations, the audit and search. The thresholds stay the pack's. Run it again as the register grows.`,
+    )
+    .action((o: { sample: string }) =>
+      withDb(
+        async (db, config) => {
+          const sample = Number(o.sample);
+          if (!Number.isInteger(sample) || sample < 100) throw new AppError('validation_failed', '--sample must be a whole number of records, at least 100', { field: '--sample' });
+          const deps = birthDepsFor(db, systemClock, config.pack);
+          const indexed = await indexMissingBirths(deps);
+          if (indexed) process.stdout.write(`${indexed} births indexed for matching\n`);
+          const result = await estimateFromRegister(db, deps.linkage, systemClock, { sample });
+          process.stdout.write(`estimated from ${result.pairs} candidate pairs in ${result.iterations} iterations${result.converged ? '' : ' (did not converge: the last iteration is kept)'}; λ = ${result.model.lambda.toFixed(4)}\n`);
+          for (const field of fieldNames) {
+            const levels = Object.entries(result.model.weights[field]).map(([level, { m, u }]) => `${level} ${(Math.log2(m / u) >= 0 ? '+' : '')}${Math.log2(m / u).toFixed(1)}`);
+            process.stdout.write(`  ${field.padEnd(22)} ${levels.join('  ')}\n`);
+          }
         },
         { migrate: true },
       ),

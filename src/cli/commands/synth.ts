@@ -14,7 +14,7 @@ import {
   syntheticBirths,
   truthCsvHeader,
   truthCsvLine,
-} from '../../linkage/synthetic.ts';
+} from '../../births/synthetic.ts';
 import { type CountryPack, loadPack } from '../../places/pack.ts';
 import { progressBar } from '../progress.ts';
 

@@ -3,6 +3,7 @@ import { decideDuplicate, listDuplicatePairs, reviewPair } from '../../births/du
 import type { BirthDeps } from '../../births/workflow.ts';
 import { IsoDate } from '../../core/dates.ts';
 import { AppError } from '../../core/errors.ts';
+import type { Pair } from '../../linkage/pairs.ts';
 import { searchBirths } from '../../linkage/search.ts';
 import { requestContext } from '../authenticate.ts';
 import type { App } from '../types.ts';
@@ -67,6 +68,8 @@ const Iin = (description: string) => Type.Optional(Type.String({ pattern: '^[0-9
 const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 }));
 const Cursor = Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' }));
 
+const pairView = (p: Pair) => ({ ...p, foundAt: p.foundAt.toISOString(), decidedAt: p.decidedAt?.toISOString() ?? null });
+
 function pairCursor(cursor: string | undefined): { score: number; id: string } | undefined {
   if (cursor === undefined) return undefined;
   const [score, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
@@ -128,7 +131,7 @@ export function registerLinkageRoutes(app: App, deps: BirthDeps): void {
       const limit = request.query.limit ?? 20;
       const items = await listDuplicatePairs(deps, request.actor, { status: request.query.status ?? 'open', record: request.query.record, limit, after: pairCursor(request.query.cursor) });
       const last = items.at(-1)?.pair;
-      return { items, nextCursor: items.length === limit && last && !request.query.record ? Buffer.from(`${last.score}|${last.id}`).toString('base64url') : null };
+      return { items: items.map((i) => ({ ...i, pair: pairView(i.pair) })), nextCursor: items.length === limit && last && !request.query.record ? Buffer.from(`${last.score}|${last.id}`).toString('base64url') : null };
     },
   );
 
@@ -143,7 +146,10 @@ export function registerLinkageRoutes(app: App, deps: BirthDeps): void {
         response: { 200: Type.Object({ pair: PairView, a: RecordView, b: RecordView, comparison: Nullable(ComparisonView) }) },
       },
     },
-    async (request) => reviewPair(deps, request.params.id, request.actor, requestContext(request, deps)),
+    async (request) => {
+      const review = await reviewPair(deps, request.params.id, request.actor, requestContext(request, deps));
+      return { ...review, pair: pairView(review.pair) };
+    },
   );
 
   app.post(
@@ -162,6 +168,6 @@ export function registerLinkageRoutes(app: App, deps: BirthDeps): void {
         response: { 200: PairView },
       },
     },
-    async (request) => decideDuplicate(deps, request.params.id, request.body, { actor: request.actor }),
+    async (request) => pairView(await decideDuplicate(deps, request.params.id, request.body, { actor: request.actor })),
   );
 }

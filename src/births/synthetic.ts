@@ -4,9 +4,9 @@ import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { isIsoDate } from '../core/dates.ts';
 import { AppError } from '../core/errors.ts';
-import type { legalStatuses } from '../births/declaration.ts';
-import { type IinRules, maxSerial, parseIinRules, type Sex } from '../births/iin.ts';
-import { legacyColumns } from '../births/legacy-import.ts';
+import type { legalStatuses } from './declaration.ts';
+import { type IinRules, maxSerial, parseIinRules, type Sex } from './iin.ts';
+import { legacyColumns } from './legacy-import.ts';
 import { configDir, loadPack } from '../places/pack.ts';
 
 type LegalStatus = (typeof legalStatuses)[number];
