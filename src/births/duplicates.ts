@@ -55,7 +55,7 @@ export async function indexBirths(tx: Tx, records: readonly Pick<BirthRow, 'id' 
  * review queue; those at or above the auto-flag threshold stop the birth (FLAG_DUPLICATE) until a
  * registrar decides. Suspects a registrar already decided are never raised again.
  */
-export async function flagSuspectedDuplicates(tx: Tx, deps: BirthDeps, record: BirthRow, w: WriteContext & { request?: unknown }, source: PairSource): Promise<BirthRow> {
+export async function flagSuspectedDuplicates(tx: Tx, deps: BirthDeps, record: BirthRow, w: WriteContext, source: PairSource): Promise<BirthRow> {
   const input = linkageInputOf(record.id, record.data);
   if (!input) return record;
   const found = await suspectsOf(tx, input, deps.linkage);
@@ -69,11 +69,7 @@ export async function flagSuspectedDuplicates(tx: Tx, deps: BirthDeps, record: B
   if (!strong.length) return record;
   const suspects = strong.map((s) => ({ recordId: s.recordId, score: Math.round(s.score.score * 100) / 100 }));
   const reason = `record linkage: ${strong.length === 1 ? 'one record' : `${strong.length} records`} with a match weight at or above ${deps.linkage.thresholds.autoFlag}`;
-  const result = await appendBirthAction(tx, deps, record, { type: 'FLAG_DUPLICATE', suspects }, { ...w, reason }, {
-    event: 'duplicate_suspected',
-    request: w.request as never,
-  });
-  return result.record;
+  return (await appendBirthAction(tx, deps, record, { type: 'FLAG_DUPLICATE', suspects }, { ...w, reason }, { event: 'duplicate_suspected' })).record;
 }
 
 /** The answer to a write that stopped at a suspected duplicate: what was found and where to decide. */
@@ -190,7 +186,8 @@ export async function decideDuplicate(deps: BirthDeps, pairId: string, decision:
       await settlePair(tx, pair.id, { status: 'not_duplicate', by, reason: decision.reason! }, now);
       return { ...pair, status: 'not_duplicate', decidedBy: by, decidedAt: now, reason: decision.reason! };
     }
-    const keepId = decision.keep ?? (b.data.registration && !a.data.registration ? b.id : a.id);
+    const earlier = a.createdAt <= b.createdAt ? a : b;
+    const keepId = decision.keep ?? (a.data.registration && !b.data.registration ? a.id : b.data.registration && !a.data.registration ? b.id : earlier.id);
     if (keepId !== a.id && keepId !== b.id) throw new AppError('validation_failed', 'keep must be one of the pair’s two records', { field: 'keep', hint: `${a.id} or ${b.id}` });
     const [kept, removed] = keepId === a.id ? [a, b] : [b, a];
     await appendBirthAction(tx, deps, removed, { type: 'MARK_DUPLICATE', duplicateOf: kept.id }, write, { event: 'marked_duplicate' });

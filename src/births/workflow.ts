@@ -347,6 +347,8 @@ export const releaseBirth = (deps: BirthDeps, id: string, w: WriteContext) => ch
 export async function registerBirth(deps: BirthDeps, id: string, w: WriteContext & { confirm?: string[] }): Promise<BirthRow> {
   const record = await deps.db.transaction(async (tx) => {
     const record = await lockBirth(tx, id, w.actor, 'birth.register');
+    // Waiting for a registrar's decision on a suspected duplicate (a retry of the registration that raised it answers the same).
+    if (record.status === 'DUPLICATE_SUSPECTED') throw duplicateSuspected(record);
     const actor = w.actor!;
     const confirm = [...new Set(w.confirm ?? [])].sort();
     const input = { type: 'REGISTER', actor: actorId(actor), officeId: officeOf(actor), request: { type: 'REGISTER', confirm } };
@@ -381,7 +383,7 @@ export async function registerBirth(deps: BirthDeps, id: string, w: WriteContext
     }
     requireConfirmed(unconfirmedFacts(record.data), confirm, 'registering');
     // Another office may have registered the same child since the declaration: look again, and stop if so.
-    const flagged = await flagSuspectedDuplicates(tx, deps, record, { actor, idempotencyKey: w.idempotencyKey, expectedVersion: w.expectedVersion, request: input.request }, 'registration');
+    const flagged = await flagSuspectedDuplicates(tx, deps, record, { actor, expectedVersion: w.expectedVersion }, 'registration');
     if (flagged.status === 'DUPLICATE_SUSPECTED') return flagged;
     const officeId = officeOf(actor) ?? record.officeId;
     if (!officeId) throw new AppError('validation_failed', 'registration needs a registry office: your account has none', { field: 'officeId', hint: 'ask an administrator to set your office' });
