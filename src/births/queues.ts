@@ -116,12 +116,14 @@ export const birthQueues = {
   ready_to_validate: ['DECLARED'],
   requires_update: ['REQUIRES_UPDATE'],
   ready_to_register: ['VALIDATED'],
+  /** Declarations stopped by record linkage until a registrar decides whether they repeat another record. */
+  suspected_duplicates: ['DUPLICATE_SUSPECTED'],
   late_registrations: ['VALIDATED'],
   corrections: ['CORRECTION_REQUESTED'],
   recently_registered: ['REGISTERED'],
   /** Registered births whose family has no certificate yet. */
   ready_to_print: ['REGISTERED'],
-  mine: ['NOTIFIED', 'DECLARED', 'REQUIRES_UPDATE', 'VALIDATED', 'REGISTERED', 'CORRECTION_REQUESTED'],
+  mine: ['NOTIFIED', 'DECLARED', 'REQUIRES_UPDATE', 'VALIDATED', 'DUPLICATE_SUSPECTED', 'REGISTERED', 'CORRECTION_REQUESTED'],
 } as const;
 export type BirthQueue = keyof typeof birthQueues;
 export const birthQueueNames = Object.keys(birthQueues) as BirthQueue[];
