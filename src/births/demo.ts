@@ -44,9 +44,10 @@ export async function seedDemoBirths(deps: BirthDeps): Promise<{ births: number 
     const content = await specimenPdf(type.replaceAll('_', ' '));
     await attachDocument(deps, record.id, { type, mediaType: 'application/pdf', content }, w(`${record.id}-document`));
   };
-  const child = (givenName: string, sex: 'male' | 'female', days: number): Declaration['child'] => ({
+  // Each demo birth is another family's: two children of one mother born days apart is what record linkage stops.
+  const child = (givenName: string, sex: 'male' | 'female', days: number, surname = 'Демо'): Declaration['child'] => ({
     givenName,
-    surname: 'Демо',
+    surname,
     sex,
     dateOfBirth: daysAgo(deps, days),
     placeOfBirth: { type: 'facility', facilityId: 'kz-hf-71-001' },
@@ -54,10 +55,13 @@ export async function seedDemoBirths(deps: BirthDeps): Promise<{ births: number 
     birthOrder: 1,
     weightGrams: 3300,
   });
+  const family = (surname: string, mother: string, father: string): Pick<Declaration, 'mother' | 'father'> => ({
+    mother: { givenName: mother, surname, age: 28, citizenship: 'KZ', legalStatus: 'citizen' },
+    father: { givenName: father, surname: surname.replace(/а$/, ''), age: 31, citizenship: 'KZ', legalStatus: 'citizen' },
+  });
   const base: Omit<Declaration, 'child'> = {
     path: 'facility_birth',
-    mother: { givenName: 'Айгүл', surname: 'Демо', age: 28, citizenship: 'KZ', legalStatus: 'citizen' },
-    father: { givenName: 'Нұрлан', surname: 'Демо', age: 31, citizenship: 'KZ', legalStatus: 'citizen' },
+    ...family('Демо', 'Айгүл', 'Нұрлан'),
     maritalStatus: 'married',
     parentage: 'marriage',
     informant: { relation: 'mother' },
@@ -66,7 +70,7 @@ export async function seedDemoBirths(deps: BirthDeps): Promise<{ births: number 
   };
   await notifyBirth(deps, { facilityId: 'kz-hf-71-001', child: { sex: 'female', dateOfBirth: daysAgo(deps, 1), plurality: 1, birthOrder: 1 }, mother: { givenName: 'Сәуле' } }, w('notified'));
   await notifyBirth(deps, { facilityId: 'kz-hf-71-001', child: { sex: 'male', dateOfBirth: daysAgo(deps, 12), plurality: 1, birthOrder: 1 }, contact: { phone: '+77000000000' } }, w('overdue'));
-  await declareBirth(deps, { ...base, path: 'home_birth', child: { ...child('Дана', 'female', 2), placeOfBirth: { type: 'other', kato: '711300000' } }, documents: [] }, w('missing'));
+  await declareBirth(deps, { ...base, ...family('Сейітова', 'Жанар', 'Ерлан'), path: 'home_birth', child: { ...child('Дана', 'female', 2, 'Сейітова'), placeOfBirth: { type: 'other', kato: '711300000' } }, documents: [] }, w('missing'));
   const validated = await declareBirth(deps, { ...base, child: child('Әлихан', 'male', 1) }, w('validated'));
   // One document is uploaded (a small PDF); any other listed one counts once someone records seeing the original.
   const evidence = async (record: BirthRow, declaration: Declaration, uploaded: string, key: string) => {
@@ -76,18 +80,18 @@ export async function seedDemoBirths(deps: BirthDeps): Promise<{ births: number 
   await evidence(validated.record, base as Declaration, 'medical_birth_certificate', 'validated');
   await validateBirth(deps, validated.record.id, w('validated-v'));
   const registered: Declaration[] = [
-    { ...base, child: child('Томирис', 'female', 2) },
+    { ...base, ...family('Омарова', 'Гүлнар', 'Бауыржан'), child: child('Томирис', 'female', 2, 'Омарова') },
     {
       ...base,
       path: 'mother_without_documents',
-      child: child('Амир', 'male', 2),
+      child: child('Амир', 'male', 2, 'Жақыпов'),
       mother: { givenName: 'Мадина', age: 22, citizenship: 'unknown', legalStatus: 'undocumented', identityDeclared: true },
       father: undefined,
       maritalStatus: 'unknown',
       parentage: 'not_established',
       documents: [{ type: 'medical_birth_certificate' }, { type: 'mother_identity_statement' }],
     },
-    { ...base, path: 'foundling', child: { ...child('Жанат', 'male', 3), placeOfBirth: { type: 'other', kato: '711300000' } }, mother: undefined, father: undefined, maritalStatus: 'unknown', parentage: 'not_established', informant: { relation: 'guardianship_authority' }, documents: [{ type: 'guardianship_authority_report' }] },
+    { ...base, path: 'foundling', child: { ...child('Жанат', 'male', 3, 'Табылғанов'), placeOfBirth: { type: 'other', kato: '711300000' } }, mother: undefined, father: undefined, maritalStatus: 'unknown', parentage: 'not_established', informant: { relation: 'guardianship_authority' }, documents: [{ type: 'guardianship_authority_report' }] },
   ];
   for (const [i, declaration] of registered.entries()) {
     const { record } = await declareBirth(deps, declaration, w(`registered-${i}`));

@@ -85,23 +85,24 @@ const toStored = (row: SubjectRow): StoredSubject => ({ subject: subjectOf({ rec
 
 /**
  * The stored births a subject is compared with: the union of the blocking passes (blocking.ts),
- * each an indexed lookup; archived and revoked records are no longer anyone's duplicate.
+ * each an indexed lookup capped at `limit` rows, so that a busy facility's day cannot crowd out the
+ * mother's IIN or the child's names; archived and revoked records are no longer anyone's duplicate.
  */
 export async function findCandidates(db: Queryable, subject: LinkageSubject, options: { windowDays: number; limit: number }): Promise<StoredSubject[]> {
   const keys = blockingKeys(subject);
   const windows = dateWindows(subject.child.dateOfBirth, options.windowDays);
+  const pass = (where: string) => `(SELECT record_id FROM linkage_subjects WHERE ${where} AND record_id <> $12 LIMIT $13)`;
   const { rows } = await db.query<SubjectRow>(
     `SELECT s.record_id, s.facts, r.status, r.jurisdiction
        FROM linkage_subjects s JOIN records r ON r.id = s.record_id
       WHERE s.record_id IN (
-              SELECT record_id FROM linkage_subjects WHERE mother_iin = $1
-        UNION SELECT record_id FROM linkage_subjects WHERE child_iin = $2
-        UNION SELECT record_id FROM linkage_subjects WHERE mother_key = $3 AND child_dob BETWEEN $4::date AND $5::date
-        UNION SELECT record_id FROM linkage_subjects WHERE child_key = $6 AND child_dob BETWEEN $7::date AND $8::date
-        UNION SELECT record_id FROM linkage_subjects WHERE child_given_key = $9 AND child_dob BETWEEN $7::date AND $8::date
-        UNION SELECT record_id FROM linkage_subjects WHERE facility_id = $10 AND child_dob = $11::date)
-        AND s.record_id <> $12 AND r.status NOT IN ('ARCHIVED', 'REVOKED')
-      LIMIT $13`,
+              ${pass('mother_iin = $1')}
+        UNION ${pass('child_iin = $2')}
+        UNION ${pass('mother_key = $3 AND child_dob BETWEEN $4::date AND $5::date')}
+        UNION ${pass('child_key = $6 AND child_dob BETWEEN $7::date AND $8::date')}
+        UNION ${pass('child_given_key = $9 AND child_dob BETWEEN $7::date AND $8::date')}
+        UNION ${pass('facility_id = $10 AND child_dob = $11::date')})
+        AND r.status NOT IN ('ARCHIVED', 'REVOKED')`,
     [
       keys.motherIin,
       keys.childIin,

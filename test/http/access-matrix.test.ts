@@ -12,7 +12,7 @@ import { loadPackIntoDb } from '../../src/places/store.ts';
 import { openTestApp, type TestApp, testConfig, testSigningPassphrase } from '../support/app.ts';
 import { certificateDepsFor, issueCertificate } from '../../src/certificates/issuance.ts';
 import { generateSigningKey } from '../../src/certificates/keys.ts';
-import { type BirthStage, birthDeps, facilityDeclaration, makeBirth } from '../support/births.ts';
+import { type BirthStage, birthDeps, facilityDeclaration, makeBirth, makeDuplicatePair } from '../support/births.ts';
 import { noteRecord } from '../support/note-record.ts';
 import { attachDocument } from '../../src/births/documents.ts';
 import { PDFDocument } from 'pdf-lib';
@@ -31,6 +31,8 @@ interface World {
   birth(inside: boolean, stage?: BirthStage): Promise<string>;
   /** The serial of a fresh certificate of a registered birth in Astana or Almaty. */
   certificate(inside: boolean): Promise<string>;
+  /** A fresh suspected duplicate pair (a registered birth declared again) in Astana or Almaty. */
+  pair(inside: boolean): Promise<string>;
   /** A birth record with one uploaded document: [recordId, documentId]. */
   document(inside: boolean): Promise<[string, string]>;
   user: { inside: string; outside: string };
@@ -186,6 +188,11 @@ const routes: Record<string, Row> = {
   'POST /api/v1/certificates/verify': { request: () => post('/api/v1/certificates/verify', { payload: 'KZ1:not a payload' }), ok: 200, outside: 'same' },
   'GET /api/v1/certificates/status/:list': { request: () => get('/api/v1/certificates/status/0'), ok: 200, outside: 'same' },
   'GET /.well-known/tirkeu-keys.json': { request: () => get('/.well-known/tirkeu-keys.json'), ok: 200, outside: 'same' },
+  // Search answers everyone with record.read, each from inside their jurisdiction (the results, not the status, differ).
+  'GET /api/v1/search': { request: () => get(`/api/v1/search?q=${encodeURIComponent('Ахметова')}`), ok: 200, outside: 'same' },
+  'GET /api/v1/duplicates': { request: () => get('/api/v1/duplicates'), ok: 200, outside: 'same' },
+  'GET /api/v1/duplicates/:id': { request: async (w, i) => get(`/api/v1/duplicates/${await w.pair(i)}`), ok: 200, outside: 404 },
+  'POST /api/v1/duplicates/:id/decision': { request: async (w, i) => post(`/api/v1/duplicates/${await w.pair(i)}/decision`, { decision: 'not_duplicate', reason: 'two children, checked' }), ok: 200, outside: 404 },
   'GET /api/v1/records/:id': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}`), ok: 200, outside: 404 },
   'GET /api/v1/records/:id/actions': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}/actions`), ok: 200, outside: 404 },
 };
@@ -224,6 +231,7 @@ beforeAll(async () => {
       const id = await makeBirth(births, facility(inside), 'registered');
       return (await issueCertificate(certificateDepsFor(births, testConfig()), id, { kind: 'birth_certificate', delivery: 'electronic' }, { actor: { kind: 'system', id: 'system' } })).issuance.serial;
     },
+    pair: (inside) => makeDuplicatePair(birthDeps(t.db, t.clock), facility(inside)),
     document: async (inside) => {
       const deps = birthDeps(t.db, t.clock);
       const recordId = await makeBirth(deps, facility(inside));
@@ -297,6 +305,7 @@ describe('the access matrix', () => {
       freshClient: async () => 'client-nowhere',
       birth: async () => missingId(),
       certificate: async () => 'KZ-2026-9999999',
+      pair: async () => missingId(),
       document: async () => [missingId(), missingId()],
     };
     // What identifies the request (its id and path) is left out; everything else must be equal.

@@ -66,10 +66,12 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const citizen = { citizenship: 'KZ', legalStatus: 'citizen' } as const;
+const mothers: Record<string, string> = { Ару: 'Гүлнар', Аида: 'Сәуле', Алма: 'Жанар', Әсел: 'Бибігүл' };
 const declaration = (givenName: string, dateOfBirth: string, documents: string[]) => ({
   path: 'facility_birth',
   child: { surname: 'Сейітова', givenName, sex: 'female', dateOfBirth, placeOfBirth: { type: 'facility', facilityId: 'kz-hf-71-001' }, plurality: 1, birthOrder: 1 },
-  mother: { surname: 'Сейітова', givenName: 'Гүлнар', age: 30, ...citizen },
+  // Each child another mother's: one mother's two children born the same day would be stopped as a suspected duplicate.
+  mother: { surname: 'Сейітова', givenName: mothers[givenName] ?? 'Гүлнар', age: 30, ...citizen },
   maritalStatus: 'married',
   parentage: 'marriage',
   informant: { relation: 'mother' },

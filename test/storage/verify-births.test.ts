@@ -27,7 +27,8 @@ import { verifyLog } from '../../src/core/action-log/verify.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import { loadPack } from '../../src/places/pack.ts';
 import { loadPackIntoDb } from '../../src/places/store.ts';
-import { birthDeps, facilityDeclaration, helperRegistrar } from '../support/births.ts';
+import { birthDeps, facilityDeclaration, helperRegistrar, makeDuplicatePair } from '../support/births.ts';
+import { decideDuplicate } from '../../src/births/duplicates.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { certificateDepsFor, issueCertificate, revokeCertificate } from '../../src/certificates/issuance.ts';
 import { certificatesVerifier } from '../../src/certificates/integrity.ts';
@@ -259,6 +260,11 @@ describe('payload schemas', () => {
     await revokeCertificate(certificates, issuance.serial, { ...w, reason: 'issued with a typo' });
     const other = await declareBirth(deps, facilityDeclaration(), w);
     await archiveBirth(deps, other.record.id, { ...w, reason: 'a duplicate' });
+    // Record linkage: a suspected duplicate found not to be one, and one found to be one.
+    const pairId = await makeDuplicatePair(deps, 'kz-hf-71-001');
+    await decideDuplicate(deps, pairId, { decision: 'not_duplicate', reason: 'two children, the documents say so' }, w);
+    const repeated = await makeDuplicatePair(deps, 'kz-hf-71-001');
+    await decideDuplicate(deps, repeated, { decision: 'duplicate', reason: 'the same child declared twice' }, w);
 
     const { rows } = await db.query<{ type: string }>("SELECT DISTINCT a.type FROM record_actions a JOIN records r ON r.id = a.record_id WHERE r.type = 'birth'");
     expect(rows.map((r) => r.type).sort()).toEqual(Object.keys(birthPayloads).sort());
