@@ -85,9 +85,15 @@ export function estimateModel(
   const fieldOf = new Int32Array(slots);
   for (let f = 0; f < fieldCount; f++) for (let s = offset[f]!; s < offset[f + 1]!; s++) fieldOf[s] = f;
   const own = fieldNames.map((f) => ownFields.has(f));
-  const birthOrderField = fieldNames.indexOf('birth_order');
-  const differentOrder = slotOf[birthOrderField]!.get('different');
-  const birthOrderDifferent = differentOrder === undefined ? -2 : offset[birthOrderField]! + differentOrder;
+  // The slots of the levels that say "another child of the family" (scoring.ts: anotherChild).
+  const slotOfLevel = (field: string, level: string) => {
+    const f = fieldNames.indexOf(field as (typeof fieldNames)[number]);
+    const i = slotOf[f]!.get(level);
+    return i === undefined ? -2 : offset[f]! + i;
+  };
+  const birthOrderDifferent = slotOfLevel('birth_order', 'different');
+  const dateDifferent = slotOfLevel('child_date_of_birth', 'different');
+  const givenDifferent = slotOfLevel('child_given_name', 'different');
 
   let lambda = clampProbability(start.lambda);
   const logRatio = new Float64Array(slots);
@@ -112,14 +118,20 @@ export function estimateModel(
       let all = 0;
       let ownSum = 0;
       let twins = false;
+      let otherDate = false;
+      let otherName = false;
       for (let f = 0; f < fieldCount; f++) {
         const s = patternSlots[base + f]!;
         if (s < 0) continue;
         all += logRatio[s]!;
         if (own[f]) ownSum += logRatio[s]!;
         if (s === birthOrderDifferent) twins = true;
+        if (s === dateDifferent) otherDate = true;
+        if (s === givenDifferent) otherName = true;
       }
-      const logOdds = priorLogOdds + (twins && ownSum < all ? ownSum : all);
+      const sibling = !twins && otherDate && otherName;
+      const child = sibling ? ownSum + logRatio[dateDifferent]! : ownSum;
+      const logOdds = priorLogOdds + ((twins || sibling) && child < all ? child : all);
       const chance = 1 / (1 + Math.exp(-logOdds));
       const c = counts[p]!;
       const cm = c * chance;

@@ -29,6 +29,13 @@ import type { LinkageSubject, NameForms, PersonForms } from './subject.ts';
  * whether the records are one child: only the child's own fields count (given name, sex, IIN,
  * birth order), unless the full sum is lower still. The price: a duplicate whose birth order was
  * mistyped (or a second twin's order left to default to 1) falls below review.
+ *
+ * Siblings break it the same way: another child of the same mother, born months or years apart,
+ * shares the parents' names, dates and IINs, the surname and the place, and differs only in the
+ * child's given name and date of birth (measured on the synthetic register: 20% of auto-flagged
+ * pairs were siblings before this rule). So when both the child's date of birth and given name are
+ * `different`, the record is taken for another child: only the child's own fields and the date's
+ * (negative) weight count, unless the full sum is lower still.
  */
 
 export interface LinkageModel {
@@ -119,14 +126,23 @@ export function scoreVector(v: ComparisonVector, model: LinkageModel): number {
   if ((l = v.father_given_name) !== undefined) family += weightAt(w.father_given_name, l, 'father_given_name');
   if ((l = v.father_iin) !== undefined) family += weightAt(w.father_iin, l, 'father_iin');
   if ((l = v.place) !== undefined) family += weightAt(w.place, l, 'place');
-  return combine(own, family, v.birth_order === 'different');
+  return combine(own, family, v, model);
 }
 
-/** The one-delivery rule: with different birth orders, only the child's own fields, unless the whole sum is lower. */
-const combine = (own: number, family: number, differentOrder: boolean): number => {
+/** Another child of the same family, not the same child twice: another birth order (twins), or another date and another name (siblings). */
+export function anotherChild(v: ComparisonVector): 'one_delivery' | 'another_child' | null {
+  if (v.birth_order === 'different') return 'one_delivery';
+  return v.child_date_of_birth === 'different' && v.child_given_name === 'different' ? 'another_child' : null;
+}
+
+/** The rules above: for another child of one family, only the child's own fields (and a date that differs), unless the whole sum is lower. */
+function combine(own: number, family: number, v: ComparisonVector, model: LinkageModel): number {
   const all = own + family;
-  return differentOrder && own < all ? own : all;
-};
+  const rule = anotherChild(v);
+  if (!rule) return all;
+  const child = rule === 'another_child' ? own + weightAt(model.weights.child_date_of_birth, 'different', 'child_date_of_birth') : own;
+  return child < all ? child : all;
+}
 
 export function bandOf(score: number, settings: LinkageSettings): Band {
   if (score >= settings.thresholds.autoFlag) return 'match';
@@ -206,8 +222,8 @@ export function scorePair(a: LinkageSubject, b: LinkageSubject, model: LinkageMo
     if (ownFields.has(field)) own += w;
     else family += w;
   }
-  const score = combine(own, family, v.birth_order === 'different');
-  const oneDelivery = score !== own + family;
+  const score = combine(own, family, v, model);
+  const setAside = score !== own + family ? anotherChild(v) : null;
   const fields = fieldNames.map((field): FieldScore => {
     const level = v[field];
     const [va, vb] = values(field, a, b, crossing);
@@ -219,9 +235,9 @@ export function scorePair(a: LinkageSubject, b: LinkageSubject, model: LinkageMo
       const days = Math.abs(dayNumber(va!) - dayNumber(vb!));
       if (days === days) entry.note = `days_apart:${days}`;
     }
-    if (oneDelivery && level !== undefined && !ownFields.has(field)) {
+    if (setAside && level !== undefined && !ownFields.has(field) && !(setAside === 'another_child' && field === 'child_date_of_birth')) {
       entry.weight = 0;
-      entry.note = 'one_delivery';
+      entry.note = setAside;
     }
     return entry;
   });

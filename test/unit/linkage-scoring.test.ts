@@ -130,6 +130,14 @@ describe('scenarios with the pack starting values (config/kz/linkage.json)', () 
     expect(score(original, brother).score).toBeLessThan(possible);
   });
 
+  it('a sibling (same parents and IINs, born two years later, another given name) stays below possible', () => {
+    const sibling: LinkageSubject = { ...twin, recordId: 'sibling', child: { ...twin.child, dateOfBirth: '2026-05-20', birthOrder: 1 } };
+    const result = score(original, sibling);
+    expect(result.score).toBeLessThan(possible);
+    expect(result.fields.find((f) => f.field === 'mother_iin')).toMatchObject({ level: 'exact', weight: 0, note: 'another_child' });
+    expect(result.fields.find((f) => f.field === 'child_date_of_birth')!.weight).toBeLessThan(0);
+  });
+
   it('two unrelated children born the same day in the same facility with common surnames stay below possible', () => {
     expect(score(boyA, boyB).score).toBeLessThan(possible);
     expect(score(boyA, boyBSameMotherSurname).score).toBeLessThan(possible);
