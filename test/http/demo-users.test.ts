@@ -12,7 +12,7 @@ const open: TestApp[] = [];
 afterAll(() => Promise.all(open.map((t) => t.close())));
 
 describe('demo births', () => {
-  it('seeds one birth on each road, registered ones with valid IINs, and a second seed adds nothing', async () => {
+  it('seeds one birth on each road, registered ones with valid IINs, a suspected duplicate, and a second seed adds nothing', async () => {
     const t = await openTestApp();
     open.push(t);
     await loadPackIntoDb(t.db, loadPack('kz'));
@@ -22,6 +22,7 @@ describe('demo births', () => {
     const { rows } = await t.db.query<{ status: string; n: number }>("SELECT status, count(*)::int AS n FROM records WHERE type = 'birth' GROUP BY status ORDER BY status");
     expect(rows).toEqual([
       { status: 'DECLARED', n: 1 },
+      { status: 'DUPLICATE_SUSPECTED', n: 1 },
       { status: 'NOTIFIED', n: 2 },
       { status: 'REGISTERED', n: 3 },
       { status: 'VALIDATED', n: 1 },

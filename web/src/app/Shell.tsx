@@ -5,6 +5,7 @@ import { api, onSessionExpired } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
 import { isLanguage, languages, setLanguage } from '../i18n/index.ts';
 import '../features/certificates/nav-messages.ts';
+import '../features/linkage/nav-messages.ts';
 import { OutboxBadge } from '../features/offline/OutboxBadge.tsx';
 import { useGuardedSignOut } from '../features/offline/SignOutGuard.tsx';
 import { useOnline } from './online.ts';
@@ -13,6 +14,8 @@ import { SessionExpiredDialog } from './SessionExpiredDialog.tsx';
 /** Menu entries, each shown only to those whose scopes let them use it. */
 const navigation: { to: string; label: string; scopes: string[] }[] = [
   { to: '/queues', label: 'nav.queues', scopes: ['birth.declare', 'birth.validate', 'birth.register', 'correction.approve'] },
+  { to: '/search', label: 'nav.search', scopes: ['record.read'] },
+  { to: '/duplicates', label: 'nav.duplicates', scopes: ['birth.register'] },
   { to: '/births/new', label: 'nav.declare', scopes: ['birth.declare'] },
   { to: '/certificates/ready', label: 'nav.readyToPrint', scopes: ['certificate.issue'] },
   { to: '/notifications', label: 'nav.notifications', scopes: ['birth.notify'] },

@@ -21,6 +21,9 @@ const ClientsPage = lazy(() => import('../features/admin/ClientsPage.tsx'));
 const AuditPage = lazy(() => import('../features/admin/AuditPage.tsx'));
 const ReadyToPrintPage = lazy(() => import('../features/certificates/ReadyToPrintPage.tsx'));
 const VerifyPage = lazy(() => import('../features/certificates/VerifyPage.tsx'));
+const SearchPage = lazy(() => import('../features/linkage/SearchPage.tsx'));
+const DuplicatesPage = lazy(() => import('../features/linkage/DuplicatesPage.tsx'));
+const ReviewPage = lazy(() => import('../features/linkage/ReviewPage.tsx'));
 
 export const routes: RouteObject[] = [
   { path: '/sign-in', element: <SignInPage /> },
@@ -55,6 +58,10 @@ export const routes: RouteObject[] = [
       { path: 'admin/clients', element: <ClientsPage /> },
       { path: 'admin/audit', element: <AuditPage /> },
       { path: 'certificates/ready', element: <ReadyToPrintPage /> },
+      // What is searched for stays in the screen's state: /search never carries a name or an IIN.
+      { path: 'search', element: <SearchPage /> },
+      { path: 'duplicates', element: <DuplicatesPage /> },
+      { path: 'duplicates/:id', element: <ReviewPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

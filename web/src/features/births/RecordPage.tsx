@@ -5,6 +5,7 @@ import { useSession } from '../../api/session.tsx';
 import { Page } from '../../app/Page.tsx';
 import { ProblemAlert } from '../../app/problems.tsx';
 import { CertificatesPanel } from '../certificates/CertificatesPanel.tsx';
+import { DuplicateBanner } from '../linkage/DuplicateBanner.tsx';
 import { Actions } from './record/Actions.tsx';
 import { type BirthView, loadBirth, type LoadedRecord, recordKey } from './record/api.ts';
 import { PendingCorrection } from './record/Correction.tsx';
@@ -60,6 +61,7 @@ export default function RecordPage() {
           {t('savedCopy', { at: format.dateTime(savedAt) })}
         </p>
       ) : null}
+      <DuplicateBanner recordId={view.id} status={view.status} duplicates={view.data.duplicates} />
       <div className="record-columns">
         <Summary view={view} names={names} me={actor} />
         <Citizenship view={view} />

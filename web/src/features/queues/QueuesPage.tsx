@@ -43,6 +43,7 @@ const queues: { name: string; scopes: string[] }[] = [
   { name: 'ready_to_validate', scopes: ['birth.validate'] },
   { name: 'requires_update', scopes: ['birth.declare'] },
   { name: 'ready_to_register', scopes: ['birth.register'] },
+  { name: 'suspected_duplicates', scopes: ['birth.register'] },
   { name: 'late_registrations', scopes: ['birth.register'] },
   { name: 'corrections', scopes: ['correction.approve'] },
   { name: 'recently_registered', scopes: ['birth.register', 'correction.approve'] },
