@@ -3,7 +3,7 @@ import { type Actor, authorize } from '../access/policy.ts';
 import type { Tx } from '../core/db/types.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { isUuid } from '../core/ids.ts';
-import { comparePair, suspectsOf, type Suspect } from '../linkage/matching.ts';
+import { comparePair, suspectsOf } from '../linkage/matching.ts';
 import { decidedPairs, findPair, listPairs, openPairsOf, type Pair, type PairSource, type PairStatus, recordPairs, settlePair } from '../linkage/pairs.ts';
 import type { PairScore } from '../linkage/scoring.ts';
 import { findSubjects, indexSubjects } from '../linkage/store.ts';

@@ -1,7 +1,7 @@
 import type { Queryable } from '../core/db/types.ts';
 import { blockingKeys, dateWindows } from './blocking.ts';
 import { subjectOf } from './names.ts';
-import type { LinkageInput, LinkageSubject, NameForms, PersonForms } from './subject.ts';
+import type { LinkageInput, LinkageSubject, PersonForms } from './subject.ts';
 
 /**
  * What linkage stores about each birth: its facts as written (scoring works out the compared forms
@@ -131,6 +131,3 @@ export async function findSubjects(db: Queryable, recordIds: readonly string[]):
   );
   return rows.map(toStored);
 }
-
-/** A name's forms for display and comparison in an explanation: the written form, or null. */
-export const written = (name: NameForms | undefined): string | null => name?.written ?? null;

@@ -91,12 +91,15 @@ function daysAgo(days: number): string {
   return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** Each child another mother's: one mother's daughters born the same day would be stopped as suspected duplicates. */
+const parents: Record<string, [string, string]> = { Алия: ['Гүлнар', 'Ерлан'], Динара: ['Сәуле', 'Асқар'], Бекзат: ['Жанар', 'Мұрат'], Мирас: ['Ләззат', 'Серік'], Left: ['Салтанат', 'Болат'] };
+
 function declaration(givenName: string): Declaration {
   return {
     path: 'facility_birth',
     child: { givenName, surname: 'Офлайн', sex: 'female', dateOfBirth: daysAgo(2), placeOfBirth: { type: 'facility', facilityId: 'kz-hf-71-001' }, plurality: 1, birthOrder: 1, weightGrams: 3100 },
-    mother: { givenName: 'Гүлнар', surname: 'Офлайн', age: 27, citizenship: 'KZ', legalStatus: 'citizen' },
-    father: { givenName: 'Ерлан', surname: 'Офлайн', age: 30, citizenship: 'KZ', legalStatus: 'citizen' },
+    mother: { givenName: parents[givenName]?.[0] ?? 'Гүлнар', surname: 'Офлайн', age: 27, citizenship: 'KZ', legalStatus: 'citizen' },
+    father: { givenName: parents[givenName]?.[1] ?? 'Ерлан', surname: 'Офлайн', age: 30, citizenship: 'KZ', legalStatus: 'citizen' },
     maritalStatus: 'married',
     parentage: 'marriage',
     informant: { relation: 'mother' },
