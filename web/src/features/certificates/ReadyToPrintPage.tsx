@@ -8,6 +8,7 @@ import { ProblemAlert } from '../../app/problems.tsx';
 import { useFormat } from '../../i18n/format.ts';
 import './certificates.css';
 import './messages.ts';
+import { ShowMore } from '../../app/ShowMore.tsx';
 
 type Names = { kk: string; ru: string; en: string };
 
@@ -81,16 +82,7 @@ export default function ReadyToPrintPage() {
           </tbody>
         </table>
       ) : null}
-      {items.length ? (
-        <div className="actions">
-          <span className="help">{t('ready.shown', { count: items.length })}</span>
-          {list.hasNextPage ? (
-            <button type="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-              {t('ready.more')}
-            </button>
-          ) : null}
-        </div>
-      ) : null}
+      <ShowMore count={items.length} shown={t('ready.shown', { count: items.length })} more={t('ready.more')} list={list} />
     </Page>
   );
 }

@@ -9,6 +9,7 @@ import { useBirthStatus } from '../births/status.ts';
 import { childName, linkageKeys, listPairs, type PairStatus, type ReviewRecord } from './api.ts';
 import { useLinkageText } from './text.ts';
 import './linkage.css';
+import { ShowMore } from '../../app/ShowMore.tsx';
 
 const pairStatuses: PairStatus[] = ['open', 'duplicate', 'not_duplicate', 'closed'];
 
@@ -122,16 +123,7 @@ export default function DuplicatesPage() {
           </tbody>
         </table>
       ) : null}
-      {items.length ? (
-        <div className="actions">
-          <span className="help">{t('queue.shown', { count: items.length })}</span>
-          {list.hasNextPage ? (
-            <button type="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-              {t('queue.more')}
-            </button>
-          ) : null}
-        </div>
-      ) : null}
+      <ShowMore count={items.length} shown={t('queue.shown', { count: items.length })} more={t('queue.more')} list={list} />
     </Page>
   );
 }

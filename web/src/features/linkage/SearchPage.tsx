@@ -11,6 +11,7 @@ import { PlacePicker } from '../places/PlacePicker.tsx';
 import { childName, linkageKeys, personName, refusedField, type SearchQuery, searchBirths } from './api.ts';
 import { useLinkageText } from './text.ts';
 import './linkage.css';
+import { ShowMore } from '../../app/ShowMore.tsx';
 
 type Names = { kk: string; ru: string; en: string };
 
@@ -235,16 +236,7 @@ export default function SearchPage() {
           </tbody>
         </table>
       ) : null}
-      {items.length ? (
-        <div className="actions">
-          <span className="help">{t('search.shown', { count: items.length })}</span>
-          {results.hasNextPage ? (
-            <button type="button" onClick={() => void results.fetchNextPage()} disabled={results.isFetchingNextPage}>
-              {t('search.more')}
-            </button>
-          ) : null}
-        </div>
-      ) : null}
+      <ShowMore count={items.length} shown={t('search.shown', { count: items.length })} more={t('search.more')} list={results} />
     </Page>
   );
 }

@@ -13,6 +13,7 @@ import { Lookup } from './Lookup.tsx';
 import './messages.ts';
 import './queues.css';
 import { useBirthStatus } from '../births/status.ts';
+import { ShowMore } from '../../app/ShowMore.tsx';
 
 type Names = { kk: string; ru: string; en: string };
 
@@ -240,16 +241,7 @@ export default function QueuesPage() {
               </tbody>
             </table>
           ) : null}
-          {items.length ? (
-            <div className="actions">
-              <span className="help">{t('table.shown', { count: items.length })}</span>
-              {list.hasNextPage ? (
-                <button type="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-                  {t('table.more')}
-                </button>
-              ) : null}
-            </div>
-          ) : null}
+          <ShowMore count={items.length} shown={t('table.shown', { count: items.length })} more={t('table.more')} list={list} />
         </div>
       </div>
     </Page>
