@@ -2,6 +2,7 @@ import { systemClock } from '../src/core/clock.ts';
 import type { Db } from '../src/core/db/types.ts';
 import { uuidv7 } from '../src/core/ids.ts';
 import { runAudit } from '../src/linkage/audit.ts';
+import { estimateFromRegister } from '../src/linkage/estimation.ts';
 import { blockingKeys } from '../src/linkage/blocking.ts';
 import { suspectsOf } from '../src/linkage/matching.ts';
 import { subjectOf } from '../src/linkage/names.ts';
@@ -105,7 +106,6 @@ async function quality(db: Db): Promise<void> {
   const births = 100_000;
   const truth = new Map<string, { cluster: number; errors: string[] }>();
   const idOf = new Map<string, string>();
-  const refOf = new Map<string, string>();
   await seed(
     db,
     (function* () {
@@ -113,17 +113,11 @@ async function quality(db: Db): Promise<void> {
         const ref = b.row.legacy_ref!;
         truth.set(ref, { cluster: b.cluster, errors: b.errors });
         idOf.set(ref, b.id);
-        refOf.set(b.id, ref);
         yield { id: b.id, ref, input: inputOf(b.id, b.row) };
       }
     })(),
     { names: false, total: births, label: 'quality register' },
   );
-  const t0 = performance.now();
-  const summary = await runAudit(db, settings, systemClock);
-  const seconds = (performance.now() - t0) / 1000;
-  report('linkage_audit_100k_records_per_s', round(summary.records / seconds, 0));
-  report('linkage_audit_100k_candidate_pairs', summary.compared);
   // True pairs: every two rows of one cluster.
   const members = new Map<number, string[]>();
   for (const [ref, t] of truth) members.set(t.cluster, [...(members.get(t.cluster) ?? []), ref]);
@@ -138,28 +132,42 @@ async function quality(db: Db): Promise<void> {
         errorsOfPair.set(k, [...truth.get(refs[i]!)!.errors, ...truth.get(refs[j]!)!.errors]);
       }
   }
-  const { rows } = await db.query<{ a: string; b: string; band: string }>(`SELECT record_a AS a, record_b AS b, band FROM linkage_pairs`);
-  for (const band of ['match', 'possible'] as const) {
-    const found = rows.filter((r) => band === 'possible' || r.band === 'match').map((r) => key(r.a, r.b));
-    const hits = found.filter((k) => truePairs.has(k)).length;
-    const precision = found.length ? hits / found.length : 1;
-    const recall = hits / truePairs.size;
-    const label = band === 'match' ? 'autoflag' : 'possible';
-    report(`linkage_${label}_precision`, round(precision, 4));
-    report(`linkage_${label}_recall`, round(recall, 4));
-    report(`linkage_${label}_f1`, round((2 * precision * recall) / (precision + recall || 1), 4));
-    if (band === 'match') {
-      const foundSet = new Set(found);
-      for (const error of injectedErrors) {
-        const withError = [...truePairs].filter((k) => errorsOfPair.get(k)!.includes(error));
-        if (!withError.length) continue;
-        report(`linkage_autoflag_recall_${error}`, round(withError.filter((k) => foundSet.has(k)).length / withError.length, 4));
-      }
-      const cross = [...truePairs].filter((k) => errorsOfPair.get(k)!.some((e) => e === 'script' || e === 'fold'));
-      report('linkage_autoflag_recall_cross_script', round(cross.filter((k) => foundSet.has(k)).length / Math.max(1, cross.length), 4));
-    }
-  }
   report('linkage_true_pairs', truePairs.size);
+  const measure = async (model: 'pack' | 'em') => {
+    await db.exec('DELETE FROM linkage_pairs; DELETE FROM linkage_audits');
+    const t0 = performance.now();
+    const summary = await runAudit(db, settings, systemClock);
+    const seconds = (performance.now() - t0) / 1000;
+    report(`linkage_audit_100k_${model}_records_per_s`, round(summary.records / seconds, 0));
+    report(`linkage_audit_100k_${model}_candidate_pairs`, summary.compared);
+    const { rows } = await db.query<{ a: string; b: string; band: string }>(`SELECT record_a AS a, record_b AS b, band FROM linkage_pairs`);
+    for (const band of ['match', 'possible'] as const) {
+      const found = rows.filter((r) => band === 'possible' || r.band === 'match').map((r) => key(r.a, r.b));
+      const hits = found.filter((k) => truePairs.has(k)).length;
+      const precision = found.length ? hits / found.length : 1;
+      const recall = hits / truePairs.size;
+      const label = `linkage_${model}_${band === 'match' ? 'autoflag' : 'possible'}`;
+      report(`${label}_precision`, round(precision, 4));
+      report(`${label}_recall`, round(recall, 4));
+      report(`${label}_f1`, round((2 * precision * recall) / (precision + recall || 1), 4));
+      if (band === 'match') {
+        const foundSet = new Set(found);
+        for (const error of injectedErrors) {
+          const withError = [...truePairs].filter((k) => errorsOfPair.get(k)!.includes(error));
+          if (withError.length) report(`${label}_recall_${error}`, round(withError.filter((k) => foundSet.has(k)).length / withError.length, 4));
+        }
+        const cross = [...truePairs].filter((k) => errorsOfPair.get(k)!.some((e) => e === 'script' || e === 'fold'));
+        report(`${label}_recall_cross_script`, round(cross.filter((k) => foundSet.has(k)).length / Math.max(1, cross.length), 4));
+      }
+    }
+  };
+  await measure('pack');
+  const t0 = performance.now();
+  const estimated = await estimateFromRegister(db, settings, systemClock, { sample: 20_000 });
+  report('linkage_em_seconds', round((performance.now() - t0) / 1000, 1));
+  report('linkage_em_pairs', estimated.pairs);
+  report('linkage_em_iterations', estimated.iterations);
+  await measure('em');
 }
 
 async function lookups(db: Db, label: string): Promise<void> {
