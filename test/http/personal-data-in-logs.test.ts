@@ -100,6 +100,12 @@ describe('logs', () => {
     });
     expect(notified.statusCode, notified.body).toBe(201);
 
+    // Searching by names and IINs: the query string is never logged, and the audit line says how, not what.
+    for (const q of [person.motherSurname, `${person.childGivenName} ${person.childSurname}`, childIin]) {
+      const found = await app.inject({ method: 'GET', url: `/api/v1/search?q=${encodeURIComponent(q)}&motherIin=${person.motherIin}`, headers: agent });
+      expect(found.statusCode, found.body).toBe(200);
+    }
+
     // Requests that reach the database with values it refuses: its errors quote what was sent.
     const nul = { ...declaration, child: { ...declaration.child, surname: `${person.childSurname}\u0000` }, mother: { ...declaration.mother, surname: `${person.motherSurname}\u0000`, givenName: person.email } };
     const refused = await app.inject({ method: 'POST', url: '/api/v1/births', headers: agent, payload: nul });
