@@ -59,7 +59,7 @@ async function seed(db: Db, births: Iterable<{ id: string; ref: string; input: L
   const flush = async () => {
     await db.copyFrom('records', ['id', 'type', 'status', 'version', 'jurisdiction', 'office_id', 'ref', 'data', 'head_hash', 'created_at', 'updated_at'], records);
     await db.copyFrom('linkage_subjects', ['record_id', 'facts', 'child_dob', 'child_sex', 'child_iin', 'mother_iin', 'father_iin', 'facility_id', 'child_key', 'child_given_key', 'mother_key', 'indexed_at'], subjects);
-    if (options.names) await db.copyFrom('linkage_names', ['key', 'record_id', 'role', 'match'], nameRows);
+    if (options.names) await db.copyFrom('linkage_names', ['key', 'record_id', 'role', 'match', 'jurisdiction'], nameRows);
     records = [];
     subjects = [];
     nameRows = [];
@@ -79,7 +79,7 @@ async function seed(db: Db, births: Iterable<{ id: string; ref: string; input: L
             const k = `${key}|${role}|${n!.match}`;
             if (seen.has(k)) continue;
             seen.add(k);
-            nameRows.push([key, id, role, n!.match]);
+            nameRows.push([key, id, role, n!.match, input.placeKato]);
           }
         }
       };
@@ -91,7 +91,8 @@ async function seed(db: Db, births: Iterable<{ id: string; ref: string; input: L
   }
   await flush();
   process.stderr.write('\n');
-  await db.exec('ANALYZE records; ANALYZE linkage_subjects; ANALYZE linkage_names');
+  // As autovacuum would after a bulk load: index-only scans need the visibility map.
+  for (const table of ['records', 'linkage_subjects', 'linkage_names']) await db.exec(`VACUUM ANALYZE ${table}`);
 }
 
 function* population(count: number, dupRate: number, seed: number): Generator<SyntheticBirth & { id: string }> {

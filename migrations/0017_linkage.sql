@@ -37,9 +37,13 @@ CREATE TABLE linkage_names (
   -- 1 the child, 2 the mother, 3 the father.
   role smallint NOT NULL,
   match text NOT NULL,
+  -- The record's place (KATO), so a search is cut to the reader's jurisdiction inside this table.
+  jurisdiction text NOT NULL,
   PRIMARY KEY (key, record_id, role, match)
 );
 CREATE INDEX linkage_names_record ON linkage_names (record_id);
+-- The spellings that are transliterations of the word searched, newest first: a search's first page.
+CREATE INDEX linkage_names_match ON linkage_names (key, match, record_id DESC) INCLUDE (role, jurisdiction);
 
 -- Suspected duplicates: record_a is the earlier record, record_b the one suspected of repeating it.
 CREATE TABLE linkage_pairs (

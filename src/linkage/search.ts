@@ -123,6 +123,26 @@ function weight(model: LinkageModel, field: 'child_surname', level: string): num
   return mu ? Math.log2(mu.m / mu.u) : 0;
 }
 
+/** Up to limit + 1 records, newest first, in which every word of the query is one of the names, as written or transliterated. */
+async function transliterationPage(db: Queryable, names: ReturnType<typeof nameRows>, within: string, limit: number): Promise<Omit<HitRow, 'score'>[]> {
+  const params: unknown[] = [within, limit + 1];
+  const tokens: string[] = [];
+  for (let token = 0; token < names.count; token++) {
+    const i = names.token.indexOf(token);
+    params.push(names.key[i], names.match[i], names.role[i]);
+    const [k, m, r] = [params.length - 2, params.length - 1, params.length];
+    tokens.push(`(SELECT DISTINCT record_id FROM linkage_names WHERE key = $${k} AND match = $${m} AND ($${r}::int = 0 OR role = $${r}::int) AND jurisdiction LIKE $1) t${token}`);
+  }
+  const { rows } = await db.query<Omit<HitRow, 'score'>>(
+    `WITH ids AS (SELECT record_id FROM ${tokens[0]}${tokens.slice(1).map((t) => ` JOIN ${t} USING (record_id)`).join('')} ORDER BY record_id DESC LIMIT $2)
+     SELECT r.id, r.status, r.number, r.subject_id, r.jurisdiction, r.office_id, s.facts
+       FROM ids JOIN records r ON r.id = ids.record_id JOIN linkage_subjects s ON s.record_id = r.id
+      ORDER BY r.id DESC`,
+    params,
+  );
+  return rows;
+}
+
 export async function searchBirths(db: Queryable, settings: LinkageSettings, actor: Actor | undefined, query: SearchQuery, ctx: RequestContext): Promise<SearchPage> {
   authorize(actor, 'record.read');
   const within = actor.kind === 'system' || actor.jurisdiction === null ? '' : significantPrefix(actor.jurisdiction);
@@ -159,6 +179,20 @@ export async function searchBirths(db: Queryable, settings: LinkageSettings, act
   }
   if (kind === 'filters' && names.count === 0 && params.length === 1) {
     throw new AppError('validation_failed', 'say what to look for', { field: 'q', hint: 'a name, an IIN, an act number, or a filter such as the mother’s IIN or a date of birth range' });
+  }
+  // The first page of a plain name search: the records where every word is a transliteration of
+  // one of their names, newest first, straight from the index; the ranked query below only when
+  // these do not fill the page (or for filters, and the pages after).
+  const onlyNames = params.length === 1 && kind === 'filters' && names.count > 0 && !cursor;
+  if (onlyNames) {
+    const model = await currentModel(db, settings);
+    const page = await transliterationPage(db, names, params[0] as string, query.limit);
+    if (page.length > query.limit) {
+      const score = names.count * weight(model, 'child_surname', 'transliteration');
+      const items = page.slice(0, query.limit).map((r) => hitOf({ ...r, score }, 'name'));
+      await audit(db, ctx, { actor, event: 'records_searched', outcome: 'success', targetType: 'birth', details: { by: 'name', results: items.length } });
+      return { items, nextCursor: writeCursor({ score, id: items.at(-1)!.recordId }) };
+    }
   }
   const limit = param(query.limit + 1);
   let sql: string;

@@ -35,14 +35,14 @@ export async function indexSubjects(tx: Queryable, inputs: readonly LinkageInput
       keys.motherKey,
       at,
     ]);
-    for (const [key, role, match] of nameKeys(subject)) names.push([key, recordId, role, match]);
+    for (const [key, role, match] of nameKeys(subject)) names.push([key, recordId, role, match, input.placeKato]);
   }
   await tx.copyFrom(
     'linkage_subjects',
     ['record_id', 'facts', 'child_dob', 'child_sex', 'child_iin', 'mother_iin', 'father_iin', 'facility_id', 'child_key', 'child_given_key', 'mother_key', 'indexed_at'],
     subjects,
   );
-  await tx.copyFrom('linkage_names', ['key', 'record_id', 'role', 'match'], names);
+  await tx.copyFrom('linkage_names', ['key', 'record_id', 'role', 'match', 'jurisdiction'], names);
 }
 
 export const roles = { child: 1, mother: 2, father: 3 } as const;

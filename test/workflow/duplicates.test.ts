@@ -183,6 +183,19 @@ describe('search', () => {
     expect(found[2]).toEqual(found[0]);
   });
 
+  it('pages through the same results whichever way the first page was found', async () => {
+    const all = (await as('registrar', { method: 'GET', url: `/api/v1/search?q=Nursultanova&limit=100` })).json().items.map((i: { recordId: string }) => i.recordId);
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await as('registrar', { method: 'GET', url: `/api/v1/search?q=Nursultanova&limit=1${cursor ? `&cursor=${cursor}` : ''}` })).json();
+      seen.push(...page.items.map((i: { recordId: string }) => i.recordId));
+      cursor = page.nextCursor;
+    } while (cursor && seen.length < 50);
+    expect(seen.sort()).toEqual([...all].sort());
+  });
+
   it('finds by IIN and by act number, and by the mother’s name only', async () => {
     const hits = (await as('registrar', { method: 'GET', url: `/api/v1/search?q=${encodeURIComponent('Айгерім Нұрсұлтанова')}` })).json().items as { recordId: string; status: string }[];
     const any = hits.find((h) => h.status === 'REGISTERED')!;
