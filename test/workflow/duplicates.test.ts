@@ -189,7 +189,7 @@ describe('search', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await as('registrar', { method: 'GET', url: `/api/v1/search?q=Nursultanova&limit=1${cursor ? `&cursor=${cursor}` : ''}` })).json();
+      const page: { items: { recordId: string }[]; nextCursor: string | null } = (await as('registrar', { method: 'GET', url: `/api/v1/search?q=Nursultanova&limit=1${cursor ? `&cursor=${cursor}` : ''}` })).json();
       seen.push(...page.items.map((i: { recordId: string }) => i.recordId));
       cursor = page.nextCursor;
     } while (cursor && seen.length < 50);
