@@ -169,11 +169,12 @@ export function defaultKeep(a: ReviewRecord, b: ReviewRecord): string {
   return a.createdAt <= b.createdAt ? a.id : b.id;
 }
 
-/** A comparison note (`swapped`, `days_apart:N`, `one_delivery`) as a message key and its values. */
-export function readNote(note: string | undefined): { key: 'swapped' | 'daysApart' | 'oneDelivery'; days?: number } | { key: 'other'; text: string } | undefined {
+/** A comparison note (`swapped`, `days_apart:N`, `one_delivery`, `another_child`) as a message key and its values. */
+export function readNote(note: string | undefined): { key: 'swapped' | 'daysApart' | 'oneDelivery' | 'anotherChild'; days?: number } | { key: 'other'; text: string } | undefined {
   if (!note) return undefined;
   if (note === 'swapped') return { key: 'swapped' };
   if (note === 'one_delivery') return { key: 'oneDelivery' };
+  if (note === 'another_child') return { key: 'anotherChild' };
   const days = /^days_apart:(\d+)$/.exec(note);
   if (days) return { key: 'daysApart', days: Number(days[1]) };
   return { key: 'other', text: note };

@@ -21,6 +21,7 @@ describe('the duplicate review’s pure helpers', () => {
     expect(readNote(undefined)).toBeUndefined();
     expect(readNote('swapped')).toEqual({ key: 'swapped' });
     expect(readNote('one_delivery')).toEqual({ key: 'oneDelivery' });
+    expect(readNote('another_child')).toEqual({ key: 'anotherChild' });
     expect(readNote('days_apart:3')).toEqual({ key: 'daysApart', days: 3 });
     expect(readNote('something_new')).toEqual({ key: 'other', text: 'something_new' });
   });

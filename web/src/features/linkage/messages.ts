@@ -166,6 +166,7 @@ export const linkageMessages: Messages = {
       daysApart_one: '{{count}} day apart.',
       daysApart_other: '{{count}} days apart.',
       oneDelivery: 'Set aside: the birth orders differ, so these may be two children of one delivery; only the child’s own facts count.',
+      anotherChild: 'Set aside: another date of birth and another name, so this may be a brother or sister; only the child’s own facts and the date count.',
     },
   },
   ru: {
@@ -331,6 +332,7 @@ export const linkageMessages: Messages = {
       daysApart_many: 'Разница {{count}} дней.',
       daysApart_other: 'Разница {{count}} дня.',
       oneDelivery: 'Не учитывается: очерёдность рождения различается, это могут быть двое детей от одних родов; считаются только сведения о самом ребёнке.',
+      anotherChild: 'Не учитывается: другая дата рождения и другое имя, это может быть брат или сестра; считаются только сведения о самом ребёнке и дата.',
     },
   },
   kk: {
@@ -494,6 +496,7 @@ export const linkageMessages: Messages = {
       daysApart_one: '{{count}} күн айырмашылық.',
       daysApart_other: '{{count}} күн айырмашылық.',
       oneDelivery: 'Есептелмейді: туу реті әртүрлі, бұл бір босанудағы екі бала болуы мүмкін; тек баланың өз мәліметтері есептеледі.',
+      anotherChild: 'Есептелмейді: туған күні де, аты да басқа, бұл бауыры болуы мүмкін; тек баланың өз мәліметтері мен туған күні есептеледі.',
     },
   },
 };
