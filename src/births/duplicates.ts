@@ -175,8 +175,10 @@ export async function decideDuplicate(deps: BirthDeps, pairId: string, decision:
     // Both records locked in id order, as every decision takes them, so two decisions never deadlock.
     const a = await lockBirth(tx, pair.recordA, w.actor, 'birth.register', { anyHolder: true });
     const b = await lockBirth(tx, pair.recordB, w.actor, 'birth.register', { anyHolder: true });
-    if (pair.status !== 'open') throw new AppError('conflict', `this pair was already decided (${pair.status})`, { field: 'id', status: pair.status, hint: 'reload the queue' });
     const by = actorId(w.actor!);
+    // A retry of the same decision (a lost answer, a double click) gets the first answer, and writes nothing.
+    if (pair.status === decision.decision && pair.decidedBy === by && pair.reason === decision.reason) return pair;
+    if (pair.status !== 'open') throw new AppError('conflict', `this pair was already decided (${pair.status})`, { field: 'id', status: pair.status, hint: 'reload the queue' });
     const now = deps.clock.now();
     const write = { actor: w.actor, reason: decision.reason };
     if (decision.decision === 'not_duplicate') {

@@ -139,6 +139,11 @@ describe('a birth declared twice in two scripts', () => {
     expect(removed.data.duplicates.duplicateOf).toBe(first);
     const history = (await as('registrar', { method: 'GET', url: `/api/v1/records/${first}/actions` })).json();
     expect(JSON.stringify(history)).toContain('SUSPECT_CLEARED');
+    const version = (await as('registrar', { method: 'GET', url: `/api/v1/births/${first}` })).json().version;
+    const retry = await as('registrar', { method: 'POST', url: `/api/v1/duplicates/${pair.id}/decision`, payload: { decision: 'duplicate', reason: 'same child: the mother showed the certificate' } });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual(decided.json());
+    expect((await as('registrar', { method: 'GET', url: `/api/v1/births/${first}` })).json().version).toBe(version);
     const again = await as('registrar', { method: 'POST', url: `/api/v1/duplicates/${pair.id}/decision`, payload: { decision: 'not_duplicate', reason: 'changed my mind' } });
     expect(again.statusCode).toBe(409);
   });
