@@ -3,6 +3,7 @@ import { type Actor, authorize } from '../access/policy.ts';
 import type { Tx } from '../core/db/types.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { isUuid } from '../core/ids.ts';
+import { significantPrefix } from '../places/hierarchy.ts';
 import { comparePair, suspectsOf } from '../linkage/matching.ts';
 import { decidedPairs, findPair, listPairs, openPairsOf, type Pair, type PairSource, type PairStatus, recordPairs, settlePair } from '../linkage/pairs.ts';
 import type { PairScore } from '../linkage/scoring.ts';
@@ -140,7 +141,8 @@ export async function listDuplicatePairs(
   q: { status: PairStatus; record?: string; limit: number; after?: { score: number; id: string } },
 ): Promise<ReviewQueueEntry[]> {
   authorize(actor, 'birth.register');
-  const within = actor.kind === 'system' ? null : actor.jurisdiction;
+  // A KATO code covers the places that share its significant digits (a district's settlements, not only the district's own code).
+  const within = actor.kind === 'system' || actor.jurisdiction === null ? null : significantPrefix(actor.jurisdiction);
   const pairs = q.record ? (isUuid(q.record) ? await openPairsOf(deps.db, q.record) : []) : await listPairs(deps.db, { within, status: q.status, limit: q.limit, after: q.after });
   const ids = [...new Set(pairs.flatMap((p) => [p.recordA, p.recordB]))];
   const { rows } = await deps.db.query<{ id: string; status: string; version: number; number: string | null; jurisdiction: string; office_id: string | null; created_at: Date; data: BirthState }>(

@@ -24,6 +24,7 @@ beforeAll(async () => {
     ['agent', 'registration_agent', '711300000', 'kz-con-71-01'],
     ['registrar', 'office_registrar', '711300000', 'kz-rgo-71-01'],
     ['almaty', 'office_registrar', '750000000', 'kz-rgo-75-01'],
+    ['regional', 'regional_registrar', '710000000', 'kz-rgo-71-01'],
   ];
   for (const [name, role, jurisdiction, officeId] of people) {
     const user = await t.db.transaction((tx) =>
@@ -125,6 +126,9 @@ describe('a birth declared twice in two scripts', () => {
     const queue = await as('almaty', { method: 'GET', url: '/api/v1/duplicates' });
     expect(queue.json().items).toEqual([]);
     expect((await as('agent', { method: 'GET', url: '/api/v1/duplicates' })).statusCode).toBe(403);
+    // The region's registrar sees the district's pair: a KATO code covers the places under it.
+    const regional = await as('regional', { method: 'GET', url: '/api/v1/duplicates' });
+    expect(regional.json().items.map((i: { pair: { id: string } }) => i.pair.id)).toContain(pair.id);
   });
 
   it('a duplicate decision archives the repeat, keeps the registered record, and both histories say so', async () => {
