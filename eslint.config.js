@@ -13,7 +13,7 @@ import tseslint from 'typescript-eslint';
  */
 const layers = [
   { type: 'core', pattern: 'src/core' },
-  { type: 'module', pattern: 'src/(access|places|births|certificates|linkage)', capture: ['module'] },
+  { type: 'module', pattern: 'src/(access|places|births|certificates|linkage|protection)', capture: ['module'] },
   { type: 'http', pattern: 'src/http' },
   { type: 'cli', pattern: 'src/cli' },
   { type: 'test', pattern: '(test|bench)' },

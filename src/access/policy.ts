@@ -26,6 +26,11 @@ export type Actor =
   /** The CLI and background jobs, run by whoever controls the server; the id names which (for the audit). */
   | { kind: 'system'; id: string };
 
+/** How a history names who acted: "user:<id>", "client:<id>" or "system". */
+export function actorId(actor: Actor): string {
+  return actor.kind === 'system' ? 'system' : `${actor.kind}:${actor.id}`;
+}
+
 /** What a permission is checked against: where a record belongs, and its facility if any. */
 export interface Target {
   /** KATO code; null for something that belongs to the whole country (a national user account). */

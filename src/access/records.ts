@@ -1,6 +1,6 @@
 import type { Json } from '../core/action-log/hashing.ts';
 import { findRecord, listActions, type RecordRow } from '../core/action-log/record-store.ts';
-import type { StoredAction } from '../core/action-log/record-definition.ts';
+import { findRecordType, type StoredAction } from '../core/action-log/record-definition.ts';
 import type { Db, Tx } from '../core/db/types.ts';
 import { notFound } from '../core/errors.ts';
 import { isUuid } from '../core/ids.ts';
@@ -17,7 +17,7 @@ async function readable(tx: Tx, actor: Actor | undefined, id: string, ctx: Reque
   authorize(actor, 'record.read');
   const record = isUuid(id) ? await findRecord(tx, id) : undefined;
   if (!record) return undefined;
-  const decision = can(actor, 'record.read', { jurisdiction: record.jurisdiction });
+  const decision = findRecordType(record.type)?.confidential ? ({ allowed: false, denial: 'confidential' } as const) : can(actor, 'record.read', { jurisdiction: record.jurisdiction });
   if (!decision.allowed) {
     await audit(tx, ctx, { actor, event: 'access_denied', outcome: 'denied', targetType: record.type, targetId: record.id, details: { scope: 'record.read', reason: decision.denial, view } });
     return undefined;

@@ -13,6 +13,7 @@ export const scopes = [
   'statistics.read',
   'protection.case.read',
   'protection.case.write',
+  'protection.case.supervise',
   'protection.bid.decide',
   'benefits.ledger.read',
   'user.manage',

@@ -7,6 +7,7 @@ import type { JobHandler } from '../core/jobs/worker.ts';
 import type { BirthState } from './record.ts';
 import { type Names, timelinessOf } from './rules.ts';
 import { act, type BirthDeps, type BirthRow, localDate } from './workflow.ts';
+import { screenBirth } from './protection-screening.ts';
 
 /** A message to a parent. Where it goes (SMS gateway, e-mail) is the sender's business. */
 export interface Message {
@@ -84,7 +85,8 @@ export async function flagOverdueNotifications(deps: BirthDeps, limit = 500): Pr
     await deps.db.transaction(async (tx) => {
       const record = await findRecord<BirthState & Json>(tx, row.id);
       if (record?.status !== 'NOTIFIED' || record.data.overdueSince) return;
-      await act(tx, deps, record as BirthRow, { type: 'FLAG_OVERDUE' }, { actor: { kind: 'system', id: 'system' } });
+      const flaggedRecord = await act(tx, deps, record as BirthRow, { type: 'FLAG_OVERDUE' }, { actor: { kind: 'system', id: 'system' } });
+      await screenBirth(tx, deps, flaggedRecord, 'overdue');
       await enqueue(tx, { kind: reminderJob, payload: { recordId: row.id }, dedupeKey: `${reminderJob}:${row.id}` }, deps.clock);
       flagged++;
     });

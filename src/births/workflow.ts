@@ -1,4 +1,4 @@
-import { type Actor, authorize } from '../access/policy.ts';
+import { type Actor, actorId, authorize } from '../access/policy.ts';
 import type { RequestContext } from '../access/audit.ts';
 import { readRecord } from '../access/records.ts';
 import type { Scope } from '../access/scopes.ts';
@@ -18,6 +18,8 @@ import { notificationFromFhir } from './fhir-notification.ts';
 import { type BirthPayload, type BirthState, birthRecord, heldDocuments, unconfirmedCorrectionFacts, unconfirmedFacts, type UnverifiedParentFact } from './record.ts';
 import { loadPack } from '../places/pack.ts';
 import { loadLinkageSettings, type LinkageSettings } from '../linkage/settings.ts';
+import { loadProtectionSettings, type ProtectionSettings } from '../protection/settings.ts';
+import { screenBirth } from './protection-screening.ts';
 import { duplicateSuspected, flagSuspectedDuplicates, indexBirths } from './duplicates.ts';
 import { type BirthRules, checkDeclaration, citizenshipAtBirth, missingDocuments, parseBirthRules, timelinessOf, unverifiedParentFacts } from './rules.ts';
 
@@ -32,6 +34,8 @@ export interface BirthDeps {
   timeZone: string;
   /** Record linkage's thresholds and blocking (the pack's linkage.json). */
   linkage: LinkageSettings;
+  /** What screening flags for child protection (the pack's protection.json). */
+  protection: ProtectionSettings;
 }
 
 export interface WriteContext {
@@ -46,7 +50,7 @@ export type BirthRow = RecordRow<BirthState & Json>;
 /** The births module's dependencies for a country pack. */
 export function birthDepsFor(db: Db, clock: Clock, pack: string): BirthDeps {
   const settings = loadPack(pack).settings;
-  return { db, clock, rules: parseBirthRules(settings), timeZone: settings.timeZone, linkage: loadLinkageSettings(pack) };
+  return { db, clock, rules: parseBirthRules(settings), timeZone: settings.timeZone, linkage: loadLinkageSettings(pack), protection: loadProtectionSettings(pack) };
 }
 
 /** Today's date where the registry is (the pack's time zone), as YYYY-MM-DD. */
@@ -62,10 +66,7 @@ export function localDate(at: Date, timeZone: string): string {
 /** Building a DateTimeFormat costs far more than using one: one per time zone, made once. */
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** How the history names who acted: "user:<id>", "client:<id>" or "system". */
-export function actorId(actor: Actor): string {
-  return actor.kind === 'system' ? 'system' : `${actor.kind}:${actor.id}`;
-}
+export { actorId };
 
 export function officeOf(actor: Actor): string | null {
   return actor.kind === 'user' ? actor.officeId : null;
@@ -188,7 +189,10 @@ export async function notifyBirth(deps: BirthDeps, notification: Notification, w
     const payload: BirthPayload = { type: 'NOTIFY', notification, jurisdiction: facility.kato, unverified };
     const result = await createRecord(tx, birthRecord, { type: 'NOTIFY', actor: actorId(w.actor), officeId: null, payload: payload as unknown as Json }, { clock: deps.clock, idempotencyKey: w.idempotencyKey });
     await emit(tx, deps, 'notified', result);
-    if (!result.replayed) await indexBirths(tx, [result.record], deps.clock.now());
+    if (!result.replayed) {
+      await indexBirths(tx, [result.record], deps.clock.now());
+      await screenBirth(tx, deps, result.record, 'notification');
+    }
     return result.record;
   });
 }
@@ -216,6 +220,7 @@ export async function declareBirth(deps: BirthDeps, declaration: Declaration, w:
     await emit(tx, deps, 'declared', result);
     if (result.replayed) return { record: result.record, warnings: warningsOf(result.record) };
     await indexBirths(tx, [result.record], deps.clock.now());
+    await screenBirth(tx, deps, result.record, 'declaration');
     const record = await flagSuspectedDuplicates(tx, deps, result.record, { actor: w.actor }, 'declaration');
     return { record, warnings: warningsOf(record) };
   });
@@ -304,6 +309,7 @@ export async function approveCorrection(deps: BirthDeps, id: string, w: WriteCon
     const citizenship = pending && pending.outcome === 'pending' ? citizenshipAtBirth(pending.proposed, deps.rules.citizenship) : citizenshipAtBirth(record.data.declaration!, deps.rules.citizenship);
     const corrected = await act(tx, deps, record, { type: 'APPROVE_CORRECTION', citizenship, ...(confirm.length && { confirmed: confirm }) }, w, 'corrected');
     await indexBirths(tx, [corrected], deps.clock.now());
+    await screenBirth(tx, deps, corrected, 'correction');
     return corrected;
   });
 }
@@ -398,7 +404,10 @@ export async function registerBirth(deps: BirthDeps, id: string, w: WriteContext
     const payload: BirthPayload = { type: 'REGISTER', registration, ...(confirm.length && { confirmed: confirm }) };
     const result = await appendAction(tx, birthRecord, record.id, { ...input, payload: payload as unknown as Json }, options);
     await emit(tx, deps, 'registered', result);
-    await indexBirths(tx, [result.record], now);
+    if (!result.replayed) {
+      await indexBirths(tx, [result.record], now);
+      await screenBirth(tx, deps, result.record, 'registration');
+    }
     return result.record;
   });
   // Committed: the flag stands in the history, and the registrar is told why nothing was registered.

@@ -26,6 +26,8 @@ import { registerClientRoutes } from './routes/clients.ts';
 import { registerPlaceRoutes } from './routes/places.ts';
 import { registerCertificateKeyRoutes } from './routes/certificate-keys.ts';
 import { registerLinkageRoutes } from './routes/linkage.ts';
+import { registerProtectionRoutes } from './routes/protection.ts';
+import { protectionDepsFor } from '../protection/deps.ts';
 import { registerWebApp } from './web-app.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
@@ -187,6 +189,7 @@ export async function buildApp(appDeps: AppDeps): Promise<App> {
   registerBirthRoutes(app, births, { uploadLimitBytes: deps.config.uploadLimitBytes });
   registerCertificateKeyRoutes(app, deps);
   registerLinkageRoutes(app, births);
+  registerProtectionRoutes(app, protectionDepsFor(deps.db, deps.clock, deps.config.pack));
   registerCertificateRoutes(app, certificateDepsFor(births, deps.config));
   await registerWebApp(app, deps.config.webDir);
   return app;

@@ -31,6 +31,11 @@ export interface RecordDefinition<S extends Json> {
    * so the history holds only what a schema allows. Every action type of the transitions needs one.
    */
   payloads: Readonly<Record<string, TSchema>>;
+  /**
+   * A record read only through its own module's use cases, which decide who needs to know (a child
+   * protection case): the generic records routes answer as if it did not exist, whatever the reader's scopes.
+   */
+  confidential?: boolean;
   reduce(state: S | undefined, action: ActionFacts): S;
   status(state: S): string;
   keys(state: S): RecordKeys;

@@ -187,9 +187,10 @@ export const messages: Messages = {
         case: {
           read: 'Read protection cases',
           write: 'Work on protection cases',
+          supervise: 'Supervise protection cases: approvals, escalations, every case of the jurisdiction',
         },
         bid: {
-          decide: 'Decide protection requests',
+          decide: 'Sit on and decide best-interests determinations',
         },
       },
       benefits: {
@@ -437,6 +438,7 @@ export const messages: Messages = {
         case: {
           read: 'Просматривать дела защиты детей',
           write: 'Вести дела защиты детей',
+          supervise: 'Руководить делами защиты: утверждения, эскалации, все дела территории',
         },
         bid: {
           decide: 'Решать по запросам защиты',
@@ -687,6 +689,7 @@ export const messages: Messages = {
         case: {
           read: 'Балаларды қорғау істерін қарау',
           write: 'Балаларды қорғау істерін жүргізу',
+          supervise: 'Қорғау істеріне жетекшілік ету: бекіту, эскалация, аумақтың барлық істері',
         },
         bid: {
           decide: 'Қорғау сұраныстары бойынша шешім қабылдау',
