@@ -415,17 +415,17 @@ export async function listCases(deps: ProtectionDeps, actor: Actor | undefined, 
   const today = localDate(now, deps.timeZone);
   const params: unknown[] = [me, query.stage ?? null, query.risk ?? null, query.cursor ?? null, query.limit, now, today, within];
   let scope: string;
-  if (query.incoming) scope = `(EXISTS (SELECT 1 FROM protection_case_members m WHERE m.case_id = c.id AND m.actor = $1 AND m.role = 'recipient') OR (c.transfer_to LIKE $8 || '%' AND ${user?.scopes.has('protection.case.write') ? 'true' : 'false'}))`;
-  else if (supervises) scope = `c.jurisdiction LIKE $8 || '%'`;
+  if (query.incoming) scope = `(EXISTS (SELECT 1 FROM protection_case_members m WHERE m.case_id = c.id AND m.actor = $1::text AND m.role = 'recipient') OR (c.transfer_to LIKE $8::text || '%' AND ${user?.scopes.has('protection.case.write') ? 'true' : 'false'}))`;
+  else if (supervises) scope = `c.jurisdiction LIKE $8::text || '%'`;
   else scope = `c.id IN (SELECT m.case_id FROM protection_case_members m WHERE m.actor = $1 AND m.role IN ('owner', 'worker'))`;
   const { rows } = await deps.db.query<CaseListItem & { names: { surname?: string; givenName?: string } | null }>(
     `SELECT c.id, c.stage, c.risk, c.kind, c.jurisdiction, r.version, c.opened_at AS "openedAt", c.updated_at AS "updatedAt",
             EXISTS (SELECT 1 FROM protection_case_members m WHERE m.case_id = c.id AND m.actor = $1 AND m.role IN ('owner', 'worker')) AS works,
             jsonb_build_object('surname', r.data->'child'->>'surname', 'givenName', r.data->'child'->>'givenName') AS names,
             (SELECT count(*)::int FROM protection_case_tasks t WHERE t.case_id = c.id) AS "openTasks",
-            (SELECT count(*)::int FROM protection_case_tasks t WHERE t.case_id = c.id AND (t.due_at < $6 OR t.due_on < $7::date)) AS "overdueTasks"
+            (SELECT count(*)::int FROM protection_case_tasks t WHERE t.case_id = c.id AND (t.due_at < $6::timestamptz OR t.due_on < $7::date)) AS "overdueTasks"
      FROM protection_cases c JOIN records r ON r.id = c.id
-     WHERE ${scope} AND ($2::text IS NULL OR c.stage = $2) AND ($3::text IS NULL OR c.risk = $3) AND ($4::uuid IS NULL OR c.id < $4::uuid)
+     WHERE ${scope} AND ($2::text IS NULL OR c.stage = $2) AND ($3::text IS NULL OR c.risk = $3) AND ($4::uuid IS NULL OR c.id < $4::uuid) AND $8::text IS NOT NULL
      ORDER BY c.id DESC LIMIT $5`,
     params,
   );
