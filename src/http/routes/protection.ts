@@ -1,8 +1,10 @@
 import type { ProtectionDeps } from '../../protection/deps.ts';
 import type { App } from '../types.ts';
+import { registerProtectionBidRoutes } from './protection-bids.ts';
 import { registerProtectionReferralRoutes } from './protection-referrals.ts';
 
 /** Child protection: the referral inbox, cases, best-interests determinations, family tracing. */
 export function registerProtectionRoutes(app: App, deps: ProtectionDeps): void {
   registerProtectionReferralRoutes(app, deps);
+  registerProtectionBidRoutes(app, deps);
 }
