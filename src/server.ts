@@ -13,6 +13,7 @@ import { pruneFinishedJobs } from './core/jobs/outbox.ts';
 import { type JobHandler, startWorker } from './core/jobs/worker.ts';
 import { type ProtectionDeps, protectionDepsFor } from './protection/deps.ts';
 import { referralDeadlineHandler, referralDeadlineJob } from './protection/referrals.ts';
+import { agencyReferralHandler, agencyReferralJob } from './protection/cases.ts';
 import type { Db } from './core/db/types.ts';
 import { type App, buildApp } from './http/app.ts';
 import { loadPack } from './places/pack.ts';
@@ -33,6 +34,7 @@ function jobHandlers(births: BirthDeps, protection: ProtectionDeps, config: Conf
   return {
     [reminderJob]: reminderHandler(births, fileSender(path.join(config.dataDir, 'messages', 'reminders.jsonl'))),
     [referralDeadlineJob]: referralDeadlineHandler(protection),
+    [agencyReferralJob]: agencyReferralHandler(protection),
   };
 }
 

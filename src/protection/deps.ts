@@ -1,3 +1,4 @@
+import { loadRoles, type RoleCatalogue } from '../access/roles.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Db } from '../core/db/types.ts';
 import { loadLinkageSettings, type LinkageSettings } from '../linkage/settings.ts';
@@ -13,8 +14,10 @@ export interface ProtectionDeps {
   timeZone: string;
   /** Tracing matches names and ages with record linkage's forms and thresholds. */
   linkage: LinkageSettings;
+  /** The pack's roles: who may be given a case or sit on a panel is checked against them. */
+  roles: RoleCatalogue;
 }
 
 export function protectionDepsFor(db: Db, clock: Clock, pack: string): ProtectionDeps {
-  return { db, clock, settings: loadProtectionSettings(pack), timeZone: loadPack(pack).settings.timeZone, linkage: loadLinkageSettings(pack) };
+  return { db, clock, settings: loadProtectionSettings(pack), timeZone: loadPack(pack).settings.timeZone, linkage: loadLinkageSettings(pack), roles: loadRoles(pack) };
 }

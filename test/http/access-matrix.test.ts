@@ -12,7 +12,13 @@ import { loadPackIntoDb } from '../../src/places/store.ts';
 import { openTestApp, type TestApp, testConfig, testSigningPassphrase } from '../support/app.ts';
 import { certificateDepsFor, issueCertificate } from '../../src/certificates/issuance.ts';
 import { generateSigningKey } from '../../src/certificates/keys.ts';
-import { type BirthStage, birthDeps, facilityDeclaration, makeBirth, makeDuplicatePair } from '../support/births.ts';
+import { type BirthStage, birthDeps, facilityDeclaration, helperRegistrar, makeBirth, makeDuplicatePair } from '../support/births.ts';
+import type { Actor } from '../../src/access/policy.ts';
+import { declareBirth } from '../../src/births/workflow.ts';
+import { openCase } from '../../src/protection/cases.ts';
+import { conveneBid } from '../../src/protection/bids.ts';
+import { referralsOfRecord } from '../../src/protection/referrals.ts';
+import { protectionDeps } from '../support/protection.ts';
 import { noteRecord } from '../support/note-record.ts';
 import { attachDocument } from '../../src/births/documents.ts';
 import { PDFDocument } from 'pdf-lib';
@@ -33,6 +39,12 @@ interface World {
   certificate(inside: boolean): Promise<string>;
   /** A fresh suspected duplicate pair (a registered birth declared again) in Astana or Almaty. */
   pair(inside: boolean): Promise<string>;
+  /** A fresh protection case in Astana (the matrix's case worker owns it) or Almaty (an Almaty worker's). */
+  case(inside: boolean): Promise<string>;
+  /** A fresh best-interests determination of a fresh case, convened with a panel of three. */
+  bid(inside: boolean): Promise<string>;
+  /** A fresh referral: a birth of an undocumented mother declared in Astana or Almaty. */
+  referral(inside: boolean): Promise<string>;
   /** A birth record with one uploaded document: [recordId, documentId]. */
   document(inside: boolean): Promise<[string, string]>;
   user: { inside: string; outside: string };
@@ -193,12 +205,41 @@ const routes: Record<string, Row> = {
   'GET /api/v1/duplicates': { request: () => get('/api/v1/duplicates'), ok: 200, outside: 'same' },
   'GET /api/v1/duplicates/:id': { request: async (w, i) => get(`/api/v1/duplicates/${await w.pair(i)}`), ok: 200, outside: 404 },
   'POST /api/v1/duplicates/:id/decision': { request: async (w, i) => post(`/api/v1/duplicates/${await w.pair(i)}/decision`, { decision: 'not_duplicate', reason: 'two children, checked' }), ok: 200, outside: 404 },
+  'GET /api/v1/protection/referrals': { request: () => get('/api/v1/protection/referrals'), ok: 200, outside: 'same' },
+  'GET /api/v1/protection/referrals/:id': { request: async (w, i) => get(`/api/v1/protection/referrals/${await w.referral(i)}`), ok: 200, outside: 404 },
+  'POST /api/v1/protection/cases': {
+    request: (_w, i) => post('/api/v1/protection/cases', { kind: 'unaccompanied', child: { givenName: 'Тимур', languages: ['ru'], identityAsStated: true }, risk: 'high', jurisdiction: i ? '711300000' : '751300000' }),
+    ok: 201,
+    outside: 403,
+  },
+  'GET /api/v1/protection/cases': { request: () => get('/api/v1/protection/cases'), ok: 200, outside: 'same' },
+  'GET /api/v1/protection/cases/:id': { request: async (w, i) => get(`/api/v1/protection/cases/${await w.case(i)}`), ok: 200, outside: 404 },
+  'GET /api/v1/protection/cases/:id/actions': { request: async (w, i) => get(`/api/v1/protection/cases/${await w.case(i)}/actions`), ok: 200, outside: 404 },
+  'POST /api/v1/protection/cases/:id/actions': { request: async (w, i) => post(`/api/v1/protection/cases/${await w.case(i)}/actions`, { type: 'NOTE', text: 'visited the shelter' }), ok: 200, outside: 404 },
+  'GET /api/v1/protection/tasks': { request: () => get('/api/v1/protection/tasks'), ok: 200, outside: 'same' },
+  'POST /api/v1/protection/cases/:id/bids': {
+    request: async (w, i) => post(`/api/v1/protection/cases/${await w.case(i)}/bids`, { question: 'durable_solution', panel: panelOf(i) }),
+    ok: 201,
+    outside: 404,
+  },
+  'GET /api/v1/protection/cases/:id/bids': { request: async (w, i) => get(`/api/v1/protection/cases/${await w.case(i)}/bids`), ok: 200, outside: 404 },
+  'GET /api/v1/protection/bids': { request: () => get('/api/v1/protection/bids'), ok: 200, outside: 'same' },
+  'GET /api/v1/protection/bids/:id': { request: async (w, i) => get(`/api/v1/protection/bids/${await w.bid(i)}`), ok: 200, outside: 404 },
+  'GET /api/v1/protection/bids/:id/actions': { request: async (w, i) => get(`/api/v1/protection/bids/${await w.bid(i)}/actions`), ok: 200, outside: 404 },
+  'POST /api/v1/protection/bids/:id/actions': {
+    request: async (w, i) => post(`/api/v1/protection/bids/${await w.bid(i)}/actions`, { type: 'PARENT_VIEWS', who: 'mother', views: 'wants the child home' }),
+    ok: 200,
+    outside: 404,
+  },
   'GET /api/v1/records/:id': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}`), ok: 200, outside: 404 },
   'GET /api/v1/records/:id/actions': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}/actions`), ok: 200, outside: 404 },
 };
 
 let t: TestApp;
 let world: World;
+/** Panel members (three professions) in Astana and in Almaty, made before the first BID. */
+const panels: Record<'inside' | 'outside', string[]> = { inside: [], outside: [] };
+const panelOf = (inside: boolean) => panels[inside ? 'inside' : 'outside'].map((userId, n) => ({ userId, profession: ['social_work', 'law', 'psychology'][n]! }));
 /** Uploads are read whole: the matrix uploads a real (one-page) PDF. */
 let matrixPdf: Buffer;
 const roleUsers = new Map<string, string>();
@@ -232,6 +273,20 @@ beforeAll(async () => {
       return (await issueCertificate(certificateDepsFor(births, testConfig()), id, { kind: 'birth_certificate', delivery: 'electronic' }, { actor: { kind: 'system', id: 'system' } })).issuance.serial;
     },
     pair: (inside) => makeDuplicatePair(birthDeps(t.db, t.clock), facility(inside)),
+    case: async (inside) => {
+      const opened = await openCase(protectionDeps(t.db, t.clock), { kind: 'unaccompanied', child: { givenName: 'Тимур', languages: ['ru'], identityAsStated: true }, risk: 'high', jurisdiction: inside ? '711300000' : '751300000' }, { actor: protectionActor(inside) });
+      return opened.id;
+    },
+    bid: async (inside) => {
+      const caseId = await world.case(inside);
+      const convened = await conveneBid(protectionDeps(t.db, t.clock), caseId, { question: 'durable_solution', panel: panelOf(inside) }, { actor: protectionActor(inside) });
+      return convened.id;
+    },
+    referral: async (inside) => {
+      const declaration = facilityDeclaration(facility(inside));
+      const { record } = await declareBirth(birthDeps(t.db, t.clock), { ...declaration, path: 'mother_without_documents', mother: { ...declaration.mother!, citizenship: 'unknown', legalStatus: 'undocumented', identityDeclared: true } }, { actor: helperRegistrar() });
+      return (await referralsOfRecord(t.db, record.id))[0]!.id;
+    },
     document: async (inside) => {
       const deps = birthDeps(t.db, t.clock);
       const recordId = await makeBirth(deps, facility(inside));
@@ -240,7 +295,18 @@ beforeAll(async () => {
     },
   };
   for (const role of roles.keys()) roleUsers.set(role, await user(`m.${role}`, astana, [role]));
+  for (const [side, where] of [['inside', astana], ['outside', almaty]] as const) {
+    for (const n of [1, 2, 3]) panels[side].push(await user(`panel.${side}.${n}`, where, ['protection_supervisor']));
+  }
 });
+
+/** The matrix's case worker in Astana, or a case worker of Almaty, as the use cases see them. */
+function protectionActor(inside: boolean): Actor {
+  const scopes = new Set<Scope>(['protection.case.read', 'protection.case.write', 'record.read']);
+  return inside
+    ? { kind: 'user', id: roleUsers.get('case_worker')!, username: 'm.case_worker', roles: ['case_worker'], scopes, jurisdiction: astana, officeId: 'kz-rgo-71-01', sessionId: 'matrix' }
+    : { kind: 'user', id: panels.outside[0]!, username: 'panel.outside.1', roles: ['case_worker'], scopes, jurisdiction: almaty, officeId: null, sessionId: 'matrix' };
+}
 afterAll(() => t.close());
 
 async function asRole(role: string, options: InjectOptions) {
@@ -306,6 +372,9 @@ describe('the access matrix', () => {
       birth: async () => missingId(),
       certificate: async () => 'KZ-2026-9999999',
       pair: async () => missingId(),
+      case: async () => missingId(),
+      bid: async () => missingId(),
+      referral: async () => missingId(),
       document: async () => [missingId(), missingId()],
     };
     // What identifies the request (its id and path) is left out; everything else must be equal.

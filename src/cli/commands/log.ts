@@ -5,6 +5,8 @@ import { certificatesVerifier } from '../../certificates/integrity.ts';
 // verify-log replays every record type in the register: each module's record definition must be
 // loaded (a record of a type with no loaded definition is reported, not skipped).
 import '../../births/record.ts';
+import '../../protection/case-record.ts';
+import '../../protection/bid-record.ts';
 import type { KeySet } from '../../certificates/codec/key-set.ts';
 import { checkpointSignatureCheck, checkpointSignerSource, publishedKeySet, signingKeyPassphrase, signingKeysInstalled } from '../../certificates/keys.ts';
 import { sealCheckpoints } from '../../core/action-log/checkpoint.ts';
