@@ -55,7 +55,6 @@ export default function CasesPage() {
               <th scope="col">{t('cases.kind')}</th>
               <th scope="col">{t('cases.stage')}</th>
               <th scope="col">{t('inbox.riskColumn')}</th>
-              <th scope="col">{t('cases.owner')}</th>
               <th scope="col" className="number">
                 {t('cases.tasks')}
               </th>
@@ -66,17 +65,16 @@ export default function CasesPage() {
               <tr key={row.id}>
                 <td>
                   <Link to={`/protection/cases/${row.id}`}>{row.child === null ? t('cases.supervisedOnly') : (personName(row.child) ?? t('case.notNamed'))}</Link>
-                  {row.createdAt ? <span className="cell-facts">{t('cases.opened', { date: format.date(row.createdAt) })}</span> : null}
+                  <span className="cell-facts">{t('cases.opened', { date: format.date(row.openedAt) })}</span>
                 </td>
                 <td>{kind(row.kind)}</td>
-                <td>{stageName(row.status)}</td>
+                <td>{stageName(row.stage)}</td>
                 <td>
                   <RiskBadge risk={row.risk} />
                 </td>
-                <td>{row.ownerName ?? row.owner}</td>
                 <td className="number">
-                  {row.openTasks ?? '—'}
-                  {row.overdueTasks ? <span className="badge overdue">{t('tasks.overdueCount', { count: row.overdueTasks })}</span> : null}
+                  {format.number(row.openTasks)}
+                  {row.overdueTasks ? <span className="badge overdue cell-badge">{t('tasks.overdueCount', { count: row.overdueTasks })}</span> : null}
                 </td>
               </tr>
             ))}

@@ -98,7 +98,7 @@ export function stageBars(data: Dashboard['casesByStage'], stageName: (s: string
  * and cases per worker — each chart with its table.
  */
 export default function DashboardPage() {
-  const { t, format, stage, agency } = useProtectionText();
+  const { t, format, stage, agency, duration } = useProtectionText();
   const { can } = useSession();
   const allowed = can('protection.case.supervise');
   const query = useQuery({ queryKey: protectionKeys.dashboard, queryFn: getDashboard, enabled: allowed });
@@ -134,7 +134,7 @@ export default function DashboardPage() {
             </div>
             <div className="figure">
               <dt>{t('dashboard.medianHours')}</dt>
-              <dd>{fc.medianHours === null ? '—' : new Intl.NumberFormat(format.language, { style: 'unit', unit: 'hour', unitDisplay: 'long', maximumFractionDigits: 1 }).format(fc.medianHours)}</dd>
+              <dd>{fc.medianHours === null ? '—' : duration('hour', Math.round(fc.medianHours))}</dd>
             </div>
           </dl>
           <BarChart title={t('dashboard.byStage')} column={t('cases.stage')} bars={stageBars(data.casesByStage, stage)} />

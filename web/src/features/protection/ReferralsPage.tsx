@@ -152,7 +152,6 @@ export default function ReferralsPage() {
                   ) : mayOpen && referral.status === 'open' ? (
                     <button type="button" className="primary" disabled={open.isPending} onClick={() => open.mutate(referral.id)}>
                       {open.isPending && opening === referral.id ? t('inbox.opening') : t('inbox.openCase')}
-                      <span className="visually-hidden"> ({flagName(referral.flags[0]?.code ?? '')})</span>
                     </button>
                   ) : null}
                 </td>

@@ -176,20 +176,20 @@ export interface CaseView {
   access?: string;
 }
 
-/** One row of "my cases" (child names null for rows the reader only supervises). */
+/** One row of "my cases" (CaseListItem): the child's names only on cases the reader works on (null otherwise). */
 export interface CaseRow {
   id: string;
-  status: string;
+  stage: string;
   kind: string;
   risk: Risk;
   jurisdiction: string;
-  owner: string;
-  ownerName?: string | null;
-  child: Pick<ChildFacts, 'surname' | 'givenName' | 'patronymic'> | null;
-  openTasks?: number;
-  overdueTasks?: number;
-  createdAt?: string;
-  updatedAt?: string;
+  version: number;
+  openedAt: string;
+  updatedAt: string;
+  works: boolean;
+  child: { surname: string | null; givenName: string | null } | null;
+  openTasks: number;
+  overdueTasks: number;
 }
 
 export interface CaseHistoryEntry {
@@ -253,7 +253,7 @@ export function getDashboard(): Promise<Dashboard> {
 export type CaseAction = { type: string } & Record<string, unknown>;
 
 /** A person's names as written, surname first; undefined when none are known. */
-export function personName(person: Partial<Pick<ChildFacts, 'surname' | 'givenName' | 'patronymic'>> | null | undefined): string | undefined {
+export function personName(person: { surname?: string | null; givenName?: string | null; patronymic?: string | null } | null | undefined): string | undefined {
   if (!person) return undefined;
   return [person.surname, person.givenName, person.patronymic].filter(Boolean).join(' ') || undefined;
 }

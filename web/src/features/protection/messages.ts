@@ -43,6 +43,7 @@ export const protectionMessages: Messages = {
     refStatus: { open: 'Waiting for a case', acknowledged: 'Case opened', all: 'All referrals' },
     referralStage: { notification: 'at notification', declaration: 'at declaration', registration: 'at registration', correction: 'at correction', overdue: 'never declared' },
     time: { left: 'Due in {{time}}', overdue: 'Overdue by {{time}}' },
+    unit: { hour_one: '{{amount}} hour', hour_other: '{{amount}} hours', day_one: '{{amount}} day', day_other: '{{amount}} days' },
     inbox: {
       title: 'Referral inbox',
       intro: 'Births that screening flagged for child protection in your area, the nearest deadline for first contact first. A referral names nobody: open the birth record to see who, or open a case.',
@@ -355,6 +356,16 @@ export const protectionMessages: Messages = {
     refStatus: { open: 'Ждут открытия дела', acknowledged: 'Дело открыто', all: 'Все направления' },
     referralStage: { notification: 'при извещении', declaration: 'при заявлении', registration: 'при регистрации', correction: 'при исправлении', overdue: 'заявление не подано' },
     time: { left: 'Осталось: {{time}}', overdue: 'Просрочено на {{time}}' },
+    unit: {
+      hour_one: '{{amount}} час',
+      hour_few: '{{amount}} часа',
+      hour_many: '{{amount}} часов',
+      hour_other: '{{amount}} часа',
+      day_one: '{{amount}} день',
+      day_few: '{{amount}} дня',
+      day_many: '{{amount}} дней',
+      day_other: '{{amount}} дня',
+    },
     inbox: {
       title: 'Входящие направления',
       intro: 'Рождения в вашем районе, отмеченные проверкой для защиты детей; сначала — с ближайшим сроком первого контакта. В направлении нет имён: откройте запись о рождении, чтобы узнать, о ком речь, или откройте дело.',
@@ -667,6 +678,8 @@ export const protectionMessages: Messages = {
     refStatus: { open: 'Іс ашылуын күтуде', acknowledged: 'Іс ашылды', all: 'Барлық жолдамалар' },
     referralStage: { notification: 'хабарлама кезінде', declaration: 'өтініш кезінде', registration: 'тіркеу кезінде', correction: 'түзету кезінде', overdue: 'өтініш берілмеген' },
     time: { left: 'Қалды: {{time}}', overdue: 'Мерзімі өтті: {{time}}' },
+    // A Kazakh noun after a number does not change: one form for every count.
+    unit: { hour_one: '{{amount}} сағат', hour_other: '{{amount}} сағат', day_one: '{{amount}} күн', day_other: '{{amount}} күн' },
     inbox: {
       title: 'Кіріс жолдамалар',
       intro: 'Сіздің ауданыңызда тексеру бала қорғау үшін белгілеген туулар; алдымен бірінші байланыс мерзімі ең жақыны. Жолдамада есім жоқ: кім екенін білу үшін туу туралы жазбаны ашыңыз немесе іс ашыңыз.',

@@ -10,7 +10,8 @@ import './messages.ts';
 export function useProtectionText() {
   const { t } = useTranslation('protection');
   const format = useFormat();
-  const duration = (unit: 'hour' | 'day', amount: number) => new Intl.NumberFormat(format.language, { style: 'unit', unit, unitDisplay: 'long' }).format(amount);
+  // Words from messages, not Intl's unit format: browsers without Kazakh locale data would say "24 hours".
+  const duration = (unit: 'hour' | 'day', amount: number) => t(`unit.${unit}`, { count: amount, amount: format.number(amount) });
   /** "Due in 5 hours" / "Overdue by 2 days", for a deadline instant. */
   const deadline = (due: string, now: Date = new Date()) => {
     const left = timeLeft(due, now);
@@ -20,6 +21,7 @@ export function useProtectionText() {
     t,
     format,
     deadline,
+    duration,
     flagName: (code: string) => t(`flag.${code}.name`, { defaultValue: code }),
     flagReason: (code: string) => t(`flag.${code}.reason`, { defaultValue: '' }),
     risk: (risk: Risk | string) => t(`risk.${risk}`, { defaultValue: risk }),

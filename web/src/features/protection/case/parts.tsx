@@ -270,7 +270,7 @@ export function Consents() {
             const ok = Boolean(name.trim() && relation.trim());
             setMissing(!ok);
             if (!ok) return null;
-            return { purpose, agency: purpose === 'sharing' ? to : null, givenBy: { name: name.trim(), relation: relation.trim() } };
+            return { purpose, ...(purpose === 'sharing' ? { agency: to } : {}), givenBy: { name: name.trim(), relation: relation.trim() } };
           }}
           onDone={() => {
             setName('');

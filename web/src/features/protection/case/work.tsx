@@ -19,7 +19,7 @@ function Review({ approve, back, payload = {} }: { approve: string; back: string
       {allowed(back) ? <TextField label={t('supervisor.returnReason')} value={reason} onValueChange={setReason} maxLength={2000} /> : null}
       <div className="actions">
         {allowed(approve) ? <ActionButton action={{ type: approve, ...payload }} label={action(approve)} className="primary" /> : null}
-        {allowed(back) ? <ActionButton action={{ type: back, ...payload, reason: reason.trim() }} label={action(back)} onDone={() => setReason('')} /> : null}
+        {allowed(back) ? <ActionButton action={{ type: back, ...payload, ...(reason.trim() ? { reason: reason.trim() } : {}) }} label={action(back)} onDone={() => setReason('')} /> : null}
       </div>
     </div>
   );
@@ -366,7 +366,7 @@ export function TransferPart() {
           {allowed('REFUSE_TRANSFER') ? (
             <>
               <TextField label={t('transfer.refusal')} value={refusal} onValueChange={setRefusal} maxLength={2000} />
-              <ActionButton action={{ type: 'REFUSE_TRANSFER', transferId: pending[0]!.id, reason: refusal.trim() }} label={t('action.REFUSE_TRANSFER')} onDone={() => setRefusal('')} />
+              <ActionButton action={{ type: 'REFUSE_TRANSFER', transferId: pending[0]!.id, ...(refusal.trim() ? { reason: refusal.trim() } : {}) }} label={t('action.REFUSE_TRANSFER')} onDone={() => setRefusal('')} />
             </>
           ) : null}
           <ProblemAlert error={errorOf(['ACCEPT_TRANSFER', 'REFUSE_TRANSFER'])} />
