@@ -4,7 +4,7 @@ import { useLocation, useParams } from 'react-router';
 import { ApiProblem } from '../../api/client.ts';
 import { Page } from '../../app/Page.tsx';
 import { ProblemAlert } from '../../app/problems.tsx';
-import { caseHistory, type CaseView, getCase, personName, protectionKeys } from './api.ts';
+import { caseHistory, type CaseView, getCase, hasData, personName, protectionKeys } from './api.ts';
 import { CaseProvider, useCase } from './case/context.tsx';
 import { Bids, Consents, Documents, RiskPart, Summary, Tasks, Timeline } from './case/parts.tsx';
 import { Assessments, Closure, FollowUp, PlanPart, Services, TransferPart } from './case/work.tsx';
@@ -70,6 +70,13 @@ export default function CasePage() {
     return <Page title={t('case.title')}>{missing ? <p className="notice">{t('case.notFound')}</p> : <ProblemAlert error={query.error} />}</Page>;
   }
   const view = query.data;
+  if (!hasData(view)) {
+    return (
+      <Page title={t('case.title')}>
+        <p className="notice">{t('case.noLongerYours')}</p>
+      </Page>
+    );
+  }
   const names = new Map((history.data ?? []).filter((a) => a.actorName).map((a) => [a.actor, a.actorName!]));
   const reload = () => Promise.all([query.refetch(), history.refetch()]);
   const onChanged = (next: CaseView) => {

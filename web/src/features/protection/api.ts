@@ -167,13 +167,23 @@ export interface CaseState {
 /** GET /protection/cases/:id: the case, its stage and version, what the reader may do now, its referrals. */
 export interface CaseView {
   id: string;
-  status: string;
+  stage: string;
   version: number;
   jurisdiction: string;
-  data: CaseState;
+  /** read, work or supervise; none after an action that took the reader off the case (data is null then). */
+  access: string;
+  data: CaseState | null;
   allowedActions: string[];
-  referrals?: Referral[];
-  access?: string;
+  referrals: Referral[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A case the reader can still see: its data is there. */
+export type OpenedCase = CaseView & { data: CaseState };
+
+export function hasData(view: CaseView): view is OpenedCase {
+  return view.data !== null;
 }
 
 /** One row of "my cases" (CaseListItem): the child's names only on cases the reader works on (null otherwise). */
@@ -193,7 +203,7 @@ export interface CaseRow {
 }
 
 export interface CaseHistoryEntry {
-  recordSeq: number;
+  seq: number;
   type: string;
   actor: string;
   actorName: string | null;

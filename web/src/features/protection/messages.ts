@@ -87,6 +87,7 @@ export const protectionMessages: Messages = {
     case: {
       title: 'Protection case',
       notFound: 'There is no such case, or it is not one of yours.',
+      noLongerYours: 'The case is no longer yours to see (it was transferred, or you were taken off it).',
       notNamed: 'Child not named yet',
       opened: 'The case is open. Its first task is the first contact with the child or family.',
       done: 'Done: {{action}}.',
@@ -409,6 +410,7 @@ export const protectionMessages: Messages = {
     case: {
       title: 'Дело по защите ребёнка',
       notFound: 'Такого дела нет, или оно не ваше.',
+      noLongerYours: 'Это дело вам больше не доступно (его передали, или вас сняли с него).',
       notNamed: 'Имя ребёнка пока не указано',
       opened: 'Дело открыто. Первая задача — первый контакт с ребёнком или семьёй.',
       done: 'Сделано: {{action}}.',
@@ -723,6 +725,7 @@ export const protectionMessages: Messages = {
     case: {
       title: 'Баланы қорғау ісі',
       notFound: 'Мұндай іс жоқ немесе ол сіздікі емес.',
+      noLongerYours: 'Бұл іс сізге енді қолжетімді емес (ол берілді немесе сіз одан шығарылдыңыз).',
       notNamed: 'Баланың есімі әлі көрсетілмеген',
       opened: 'Іс ашылды. Алғашқы тапсырма — баламен немесе отбасымен бірінші байланыс.',
       done: 'Орындалды: {{action}}.',

@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useRef, useState } from 'react';
 import { ApiProblem, newIdempotencyKey } from '../../../api/client.ts';
-import { actOnCase, type CaseAction, type CaseView } from '../api.ts';
+import { actOnCase, type CaseAction, type CaseView, type OpenedCase } from '../api.ts';
 
 /**
  * What every part of the case page shares: the case as read, the actions the server allows this
@@ -11,7 +11,7 @@ import { actOnCase, type CaseAction, type CaseView } from '../api.ts';
  * the same one for a retry of the same content.
  */
 export interface CaseActions {
-  view: CaseView;
+  view: OpenedCase;
   /** Actor ids ("user:<id>") to the names the timeline gave them. */
   names: Map<string, string>;
   allowed(type: string): boolean;
@@ -34,7 +34,7 @@ export function useCase(): CaseActions {
   return value;
 }
 
-export function CaseProvider({ view, names, onChanged, children }: { view: CaseView; names: Map<string, string>; onChanged(next: CaseView): void; children: ReactNode }) {
+export function CaseProvider({ view, names, onChanged, children }: { view: OpenedCase; names: Map<string, string>; onChanged(next: CaseView): void; children: ReactNode }) {
   const attempt = useRef<{ body: string; key: string } | null>(null);
   const [lastType, setLastType] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);

@@ -40,7 +40,7 @@ export function Summary() {
         <dd>{kind(data.kind)}</dd>
         <dt>{t('case.stage')}</dt>
         <dd>
-          <strong>{stage(view.status)}</strong>
+          <strong>{stage(view.stage)}</strong>
         </dd>
         <dt>{t('case.risk')}</dt>
         <dd>
@@ -338,7 +338,7 @@ export function Timeline({ history }: { history: CaseHistoryEntry[] | undefined 
       {history?.length === 0 ? <p>{t('history.none')}</p> : null}
       <ol className="timeline">
         {history?.map((entry) => (
-          <li key={entry.recordSeq}>
+          <li key={entry.seq}>
             <p className="timeline-head">
               <time dateTime={entry.at}>{format.dateTime(entry.at)}</time> <strong>{t(`event.${entry.type}`, { defaultValue: action(entry.type) })}</strong>{' '}
               <span className="help">{t('history.by', { who: entry.actorName ?? entry.actor })}</span>

@@ -413,7 +413,9 @@ export function Closure() {
   const closure = view.data.closure;
   const error = errorOf('REQUEST_CLOSURE');
   const openTasks = error instanceof ApiProblem && Array.isArray(error.extra.openTasks) ? (error.extra.openTasks as unknown[]).length : 0;
-  if (!closure && !allowed('REQUEST_CLOSURE') && !allowed('REOPEN')) return null;
+  const tasksLeft = view.data.tasks.filter((task) => task.status === 'open').length;
+  const closable = !['CLOSURE_REQUESTED', 'CLOSED'].includes(view.stage) && view.allowedActions.includes('COMPLETE_TASK');
+  if (!closure && !allowed('REQUEST_CLOSURE') && !allowed('REOPEN') && !(closable && tasksLeft)) return null;
   return (
     <section className="case-part" aria-labelledby="closure-title">
       <h2 id="closure-title">{t('closure.title')}</h2>
@@ -423,7 +425,8 @@ export function Closure() {
           {closure.note ? ` · ${closure.note}` : ''}
         </p>
       ) : null}
-      {view.status === 'CLOSURE_REQUESTED' ? <Review approve="APPROVE_CLOSURE" back="RETURN_CLOSURE" /> : null}
+      {closable && tasksLeft && !allowed('REQUEST_CLOSURE') ? <p className="help">{t('closure.openTasks', { count: tasksLeft })}</p> : null}
+      {view.stage === 'CLOSURE_REQUESTED' ? <Review approve="APPROVE_CLOSURE" back="RETURN_CLOSURE" /> : null}
       <ProblemAlert error={errorOf(['APPROVE_CLOSURE', 'RETURN_CLOSURE'])} />
       {allowed('REQUEST_CLOSURE') ? (
         <ActionForm
