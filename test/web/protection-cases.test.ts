@@ -167,7 +167,7 @@ describe.skipIf(!haveChromium)('child protection: the referral inbox and the cas
 
     // A task due yesterday is marked overdue, then done.
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    await tasks.getByLabel(/^Тапсырма/).fill('Мектепке дейінгі ұйымға хабарласу');
+    await tasks.getByRole('textbox', { name: /^Тапсырма/ }).fill('Мектепке дейінгі ұйымға хабарласу');
     await tasks.getByLabel(/^Мерзімі/).fill(yesterday);
     await tasks.getByRole('button', { name: 'Тапсырманы қосу' }).click();
     const added = tasks.getByRole('listitem').filter({ hasText: 'Мектепке дейінгі ұйымға хабарласу' });

@@ -19,7 +19,7 @@ export const protectionMessages: Messages = {
       delayed_registration: { name: 'Delayed registration', reason: 'The child is registered after the age of one' },
       notified_not_declared: { name: 'Notified, never declared', reason: 'A facility notified the birth and nobody declared it within the legal period' },
     },
-    risk: { high: 'High risk', medium: 'Medium risk', low: 'Low risk', change: 'Change the risk level', new: 'New risk level', reason: 'Why' },
+    risk: { high: 'High risk', medium: 'Medium risk', low: 'Low risk', change: 'Change the risk level', new: 'New risk level', reason: 'Why', atOpening: 'as referred', byAssessment: 'found by an assessment' },
     agency: {
       health: 'Health services',
       education: 'Education department',
@@ -183,7 +183,7 @@ export const protectionMessages: Messages = {
     },
     serviceStatus: { referred: 'Referred', accepted: 'Accepted', refused: 'Refused by the agency', delivered: 'Delivered', ended: 'Ended' },
     serviceMark: { accepted: 'Accepted', refused: 'Refused', delivered: 'Delivered', ended: 'Ended' },
-    followUp: { title: 'Follow-up', record: 'Record a follow-up', note: 'What was found', nextOn: 'Next follow-up on', next: 'next on {{date}}' },
+    followUp: { title: 'Follow-up and notes', record: 'Record a follow-up', note: 'What was found', nextOn: 'Next follow-up on', next: 'next on {{date}}' },
     note: { title: 'Add a note', text: 'Note' },
     documents: {
       title: 'Documents',
@@ -333,7 +333,7 @@ export const protectionMessages: Messages = {
       delayed_registration: { name: 'Запоздалая регистрация', reason: 'Ребёнок регистрируется в возрасте старше одного года' },
       notified_not_declared: { name: 'Извещение без заявления', reason: 'О рождении сообщила медорганизация, но заявление не подано в установленный срок' },
     },
-    risk: { high: 'Высокий риск', medium: 'Средний риск', low: 'Низкий риск', change: 'Изменить уровень риска', new: 'Новый уровень риска', reason: 'Причина' },
+    risk: { high: 'Высокий риск', medium: 'Средний риск', low: 'Низкий риск', change: 'Изменить уровень риска', new: 'Новый уровень риска', reason: 'Причина', atOpening: 'по направлению', byAssessment: 'по итогам оценки' },
     agency: {
       health: 'Организация здравоохранения',
       education: 'Отдел образования',
@@ -506,7 +506,7 @@ export const protectionMessages: Messages = {
     },
     serviceStatus: { referred: 'Направлено', accepted: 'Принято', refused: 'Служба отказала', delivered: 'Оказано', ended: 'Завершено' },
     serviceMark: { accepted: 'Принято', refused: 'Отказ', delivered: 'Оказано', ended: 'Завершено' },
-    followUp: { title: 'Сопровождение', record: 'Записать контрольный визит', note: 'Что выяснилось', nextOn: 'Следующий визит', next: 'следующий {{date}}' },
+    followUp: { title: 'Сопровождение и заметки', record: 'Записать контрольный визит', note: 'Что выяснилось', nextOn: 'Следующий визит', next: 'следующий {{date}}' },
     note: { title: 'Добавить заметку', text: 'Заметка' },
     documents: {
       title: 'Документы',
@@ -656,7 +656,7 @@ export const protectionMessages: Messages = {
       delayed_registration: { name: 'Кешіктірілген тіркеу', reason: 'Бала бір жастан асқанда тіркелуде' },
       notified_not_declared: { name: 'Хабарланған, бірақ тіркелмеген', reason: 'Медициналық ұйым хабарлаған туу заңды мерзімде мәлімделмеді' },
     },
-    risk: { high: 'Жоғары қауіп', medium: 'Орташа қауіп', low: 'Төмен қауіп', change: 'Қауіп деңгейін өзгерту', new: 'Жаңа қауіп деңгейі', reason: 'Себебі' },
+    risk: { high: 'Жоғары қауіп', medium: 'Орташа қауіп', low: 'Төмен қауіп', change: 'Қауіп деңгейін өзгерту', new: 'Жаңа қауіп деңгейі', reason: 'Себебі', atOpening: 'жолдама бойынша', byAssessment: 'бағалау қорытындысы бойынша' },
     agency: {
       health: 'Денсаулық сақтау ұйымы',
       education: 'Білім беру бөлімі',
@@ -821,7 +821,7 @@ export const protectionMessages: Messages = {
     },
     serviceStatus: { referred: 'Жолданды', accepted: 'Қабылданды', refused: 'Қызмет бас тартты', delivered: 'Көрсетілді', ended: 'Аяқталды' },
     serviceMark: { accepted: 'Қабылданды', refused: 'Бас тартылды', delivered: 'Көрсетілді', ended: 'Аяқталды' },
-    followUp: { title: 'Бақылау', record: 'Бақылау сапарын жазу', note: 'Не анықталды', nextOn: 'Келесі сапар', next: 'келесісі {{date}}' },
+    followUp: { title: 'Бақылау және жазбалар', record: 'Бақылау сапарын жазу', note: 'Не анықталды', nextOn: 'Келесі сапар', next: 'келесісі {{date}}' },
     note: { title: 'Жазба қосу', text: 'Жазба' },
     documents: {
       title: 'Құжаттар',

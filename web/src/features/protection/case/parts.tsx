@@ -106,7 +106,7 @@ export function RiskPart() {
         <ul className="plain-list">
           {history.map((h, i) => (
             <li key={i}>
-              {format.dateTime(h.at)} · <RiskBadge risk={h.risk} /> {h.by ? t('history.by', { who: who(h.by) }) : ''} {h.reason ? `· ${h.reason}` : ''}
+              {format.dateTime(h.at)} · <RiskBadge risk={h.risk} /> {t('history.by', { who: who(h.by) })} · {h.reason === 'opened' ? t('risk.atOpening') : h.reason.startsWith('assessment ') ? t('risk.byAssessment') : h.reason}
             </li>
           ))}
         </ul>
