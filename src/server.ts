@@ -11,6 +11,8 @@ import { migrate } from './core/db/migrations.ts';
 import { openDb } from './core/db/open.ts';
 import { pruneFinishedJobs } from './core/jobs/outbox.ts';
 import { type JobHandler, startWorker } from './core/jobs/worker.ts';
+import { type ProtectionDeps, protectionDepsFor } from './protection/deps.ts';
+import { referralDeadlineHandler, referralDeadlineJob } from './protection/referrals.ts';
 import type { Db } from './core/db/types.ts';
 import { type App, buildApp } from './http/app.ts';
 import { loadPack } from './places/pack.ts';
@@ -27,8 +29,11 @@ export interface RunningServer {
  * The outbox's handlers, by job kind: work with side effects (reminders; later webhooks). Events
  * (birth.registered…) are not jobs: they go to the event stream, read by consumers from a cursor.
  */
-function jobHandlers(births: BirthDeps, config: Config): Record<string, JobHandler> {
-  return { [reminderJob]: reminderHandler(births, fileSender(path.join(config.dataDir, 'messages', 'reminders.jsonl'))) };
+function jobHandlers(births: BirthDeps, protection: ProtectionDeps, config: Config): Record<string, JobHandler> {
+  return {
+    [reminderJob]: reminderHandler(births, fileSender(path.join(config.dataDir, 'messages', 'reminders.jsonl'))),
+    [referralDeadlineJob]: referralDeadlineHandler(protection),
+  };
 }
 
 /** Finished jobs are kept TIRKEU_JOB_RETENTION_DAYS; looking for expired ones hourly is enough. */
@@ -79,7 +84,7 @@ export async function startServer(
     const stopBackground: (() => Promise<void>)[] = [];
     if (config.runJobs) {
       const births = birthDepsFor(db, clock, config.pack);
-      const worker = startWorker(db, { handlers: jobHandlers(births, config), clock, pollMs: 1_000, logger });
+      const worker = startWorker(db, { handlers: jobHandlers(births, protectionDepsFor(db, clock, config.pack), config), clock, pollMs: 1_000, logger });
       stopBackground.push(
         every(
           config.reminderSweepMs,

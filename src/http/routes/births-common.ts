@@ -15,6 +15,8 @@ export const Area = {
   office: Type.Optional(Type.String({ maxLength: 64, description: 'only records inside the area of this registry office' })),
 };
 
+const Names = Type.Object({ kk: Type.String(), ru: Type.String(), en: Type.String() });
+
 export const BirthView = Type.Object({
   id: Type.String(),
   status: Type.String(),
@@ -29,6 +31,19 @@ export const BirthView = Type.Object({
   allowedActions: Type.Array(Type.String()),
   /** How many certificates have been issued (reprints and copies included). */
   certificateCount: Type.Integer(),
+  /** The child-protection referrals the record raised (on a read): the flags, named, and that protection was told. */
+  protection: Type.Optional(
+    Type.Array(
+      Type.Object({
+        referralId: Type.String(),
+        flags: Type.Array(Type.Object({ code: Type.String(), risk: Type.String(), name: Names, reason: Names })),
+        risk: Type.String(),
+        referredAt: Type.String(),
+        dueAt: Type.String({ description: 'protection makes first contact by then' }),
+        acknowledged: Type.Boolean({ description: 'a case worker opened a case for it' }),
+      }),
+    ),
+  ),
 });
 
 export function view(deps: BirthDeps, actor: Actor | undefined, record: BirthRow) {

@@ -1,3 +1,4 @@
+import { readBirthWithReferrals } from '../../births/protection-screening.ts';
 import { Type } from 'typebox';
 import { Declaration } from '../../births/declaration.ts';
 import {
@@ -15,7 +16,6 @@ import {
   requestCorrection,
   revokeBirth,
   validateBirth,
-  readBirth,
 } from '../../births/workflow.ts';
 import { requestContext } from '../authenticate.ts';
 import type { App } from '../types.ts';
@@ -33,7 +33,10 @@ export function registerBirthWorkflowRoutes(app: App, deps: BirthDeps): void {
       config: { scope: 'record.read' },
       schema: { tags, summary: 'A birth record, with the actions you may take on it now (every read is audited)', params: Id, response: { 200: BirthView } },
     },
-    async (request) => view(deps, request.actor, await readBirth(deps, request.params.id, request.actor, requestContext(request, deps))),
+    async (request) => {
+      const { record, referrals } = await readBirthWithReferrals(deps, request.params.id, request.actor, requestContext(request, deps));
+      return { ...view(deps, request.actor, record), protection: referrals };
+    },
   );
 
   app.post(

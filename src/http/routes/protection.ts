@@ -1,5 +1,6 @@
 import type { ProtectionDeps } from '../../protection/deps.ts';
 import type { App } from '../types.ts';
+import { registerProtectionBidRoutes } from './protection-bids.ts';
 import { registerProtectionCaseRoutes } from './protection-cases.ts';
 import { registerProtectionReferralRoutes } from './protection-referrals.ts';
 
@@ -7,4 +8,5 @@ import { registerProtectionReferralRoutes } from './protection-referrals.ts';
 export function registerProtectionRoutes(app: App, deps: ProtectionDeps): void {
   registerProtectionReferralRoutes(app, deps);
   registerProtectionCaseRoutes(app, deps);
+  registerProtectionBidRoutes(app, deps);
 }
