@@ -6,6 +6,7 @@ import { useSession } from '../api/session.tsx';
 import { isLanguage, languages, setLanguage } from '../i18n/index.ts';
 import '../features/certificates/nav-messages.ts';
 import '../features/linkage/nav-messages.ts';
+import '../features/protection/nav-messages.ts';
 import { OutboxBadge } from '../features/offline/OutboxBadge.tsx';
 import { useGuardedSignOut } from '../features/offline/SignOutGuard.tsx';
 import { useOnline } from './online.ts';
@@ -20,6 +21,10 @@ const navigation: { to: string; label: string; scopes: string[] }[] = [
   { to: '/certificates/ready', label: 'nav.readyToPrint', scopes: ['certificate.issue'] },
   { to: '/notifications', label: 'nav.notifications', scopes: ['birth.notify'] },
   { to: '/outbox', label: 'nav.outbox', scopes: ['birth.declare', 'birth.notify'] },
+  { to: '/protection/referrals', label: 'nav.protectionInbox', scopes: ['protection.case.read'] },
+  { to: '/protection/cases', label: 'nav.protectionCases', scopes: ['protection.case.read'] },
+  { to: '/protection/dashboard', label: 'nav.protectionDashboard', scopes: ['protection.case.supervise'] },
+  { to: '/protection/tracing', label: 'nav.protectionTracing', scopes: ['protection.case.read'] },
   { to: '/admin/users', label: 'nav.users', scopes: ['user.manage'] },
   { to: '/admin/clients', label: 'nav.clients', scopes: ['system.admin'] },
   { to: '/admin/audit', label: 'nav.audit', scopes: ['audit.read'] },

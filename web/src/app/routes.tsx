@@ -24,6 +24,10 @@ const VerifyPage = lazy(() => import('../features/certificates/VerifyPage.tsx'))
 const SearchPage = lazy(() => import('../features/linkage/SearchPage.tsx'));
 const DuplicatesPage = lazy(() => import('../features/linkage/DuplicatesPage.tsx'));
 const ReviewPage = lazy(() => import('../features/linkage/ReviewPage.tsx'));
+const ReferralsPage = lazy(() => import('../features/protection/ReferralsPage.tsx'));
+const CasesPage = lazy(() => import('../features/protection/CasesPage.tsx'));
+const CasePage = lazy(() => import('../features/protection/CasePage.tsx'));
+const ProtectionDashboardPage = lazy(() => import('../features/protection/DashboardPage.tsx'));
 
 export const routes: RouteObject[] = [
   { path: '/sign-in', element: <SignInPage /> },
@@ -62,6 +66,10 @@ export const routes: RouteObject[] = [
       { path: 'search', element: <SearchPage /> },
       { path: 'duplicates', element: <DuplicatesPage /> },
       { path: 'duplicates/:id', element: <ReviewPage /> },
+      { path: 'protection/referrals', element: <ReferralsPage /> },
+      { path: 'protection/cases', element: <CasesPage /> },
+      { path: 'protection/cases/:id', element: <CasePage /> },
+      { path: 'protection/dashboard', element: <ProtectionDashboardPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },
