@@ -134,14 +134,13 @@ async function deny(db: Queryable, ctx: RequestContext, actor: Actor, row: Traci
 /** A tracing request for one who needs to know (audited); 404 and an access_denied line for anyone else. */
 export async function readTracing(deps: ProtectionDeps, id: string, actor: Actor | undefined, ctx: RequestContext): Promise<{ row: TracingRow; access: Exclude<TracingAccess, 'none'> }> {
   authorize(actor, 'protection.case.read');
-  return deps.db.transaction(async (tx) => {
-    const row = isUuid(id) ? await findRecord<TracingState & Json>(tx, id, { type: tracingRecord.type }) : undefined;
-    if (!row) throw notFound();
-    const access = tracingAccess(actor, row.data);
-    if (access === 'none') return deny(tx, ctx, actor, row);
-    await audit(tx, ctx, { actor, event: 'protection_tracing_read', outcome: 'success', targetType: 'tracing_request', targetId: row.id });
-    return { row, access };
-  });
+  // Not in a transaction: the refusal's audit line must stay when the 404 is thrown.
+  const row = isUuid(id) ? await findRecord<TracingState & Json>(deps.db, id, { type: tracingRecord.type }) : undefined;
+  if (!row) throw notFound();
+  const access = tracingAccess(actor, row.data);
+  if (access === 'none') return deny(deps.db, ctx, actor, row);
+  await audit(deps.db, ctx, { actor, event: 'protection_tracing_read', outcome: 'success', targetType: 'tracing_request', targetId: row.id });
+  return { row, access };
 }
 
 export interface TracingListQuery {
