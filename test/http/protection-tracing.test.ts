@@ -88,6 +88,9 @@ describe('tracing routes', () => {
     expect(strip(hidden)).toBe(strip(missing));
     expect((await as('colleague', { method: 'GET', url: `/api/v1/protection/tracing/${request.id}/matches` })).statusCode).toBe(404);
     expect((await as('registrar', { method: 'GET', url: `/api/v1/protection/tracing/${request.id}` })).statusCode).toBe(403);
+    // Confidential: the generic records routes answer as if it did not exist, even to its own worker (record.read).
+    expect((await as('worker', { method: 'GET', url: `/api/v1/records/${request.id}` })).statusCode).toBe(404);
+    expect((await as('registrar', { method: 'GET', url: `/api/v1/records/${request.id}/actions` })).statusCode).toBe(404);
 
     const matches = await as('worker', { method: 'GET', url: `/api/v1/protection/tracing/${request.id}/matches` });
     expect(matches.statusCode).toBe(200);
