@@ -7,6 +7,7 @@ import { certificatesVerifier } from '../../certificates/integrity.ts';
 import '../../births/record.ts';
 import '../../protection/case-record.ts';
 import '../../protection/bid-record.ts';
+import '../../protection/tracing-record.ts';
 import type { KeySet } from '../../certificates/codec/key-set.ts';
 import { checkpointSignatureCheck, checkpointSignerSource, publishedKeySet, signingKeyPassphrase, signingKeysInstalled } from '../../certificates/keys.ts';
 import { sealCheckpoints } from '../../core/action-log/checkpoint.ts';
