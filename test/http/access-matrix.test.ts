@@ -18,6 +18,7 @@ import { declareBirth } from '../../src/births/workflow.ts';
 import { openCase } from '../../src/protection/cases.ts';
 import { conveneBid } from '../../src/protection/bids.ts';
 import { referralsOfRecord } from '../../src/protection/referrals.ts';
+import { createTracingRequest, type NewTracingRequest } from '../../src/protection/tracing.ts';
 import { protectionDeps } from '../support/protection.ts';
 import { noteRecord } from '../support/note-record.ts';
 import { attachDocument } from '../../src/births/documents.ts';
@@ -43,6 +44,8 @@ interface World {
   case(inside: boolean): Promise<string>;
   /** A fresh best-interests determination of a fresh case, convened with a panel of three. */
   bid(inside: boolean): Promise<string>;
+  /** A fresh tracing request recorded by the matrix's case worker (Astana) or an Almaty worker. */
+  tracing(inside: boolean): Promise<string>;
   /** A fresh referral: a birth of an undocumented mother declared in Astana or Almaty. */
   referral(inside: boolean): Promise<string>;
   /** A birth record with one uploaded document: [recordId, documentId]. */
@@ -231,12 +234,23 @@ const routes: Record<string, Row> = {
     ok: 200,
     outside: 404,
   },
+  'POST /api/v1/protection/tracing': { request: (_w, i) => post('/api/v1/protection/tracing', tracingRequest(i)), ok: 201, outside: 403 },
+  'GET /api/v1/protection/tracing': { request: () => get('/api/v1/protection/tracing'), ok: 200, outside: 'same' },
+  'GET /api/v1/protection/tracing/:id': { request: async (w, i) => get(`/api/v1/protection/tracing/${await w.tracing(i)}`), ok: 200, outside: 404 },
+  'GET /api/v1/protection/tracing/:id/matches': { request: async (w, i) => get(`/api/v1/protection/tracing/${await w.tracing(i)}/matches`), ok: 200, outside: 404 },
+  'POST /api/v1/protection/tracing/:id/actions': { request: async (w, i) => post(`/api/v1/protection/tracing/${await w.tracing(i)}/actions`, { type: 'WITHDRAW_CONSENT', reason: 'the family asked' }), ok: 200, outside: 404 },
   'GET /api/v1/records/:id': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}`), ok: 200, outside: 404 },
   'GET /api/v1/records/:id/actions': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}/actions`), ok: 200, outside: 404 },
 };
 
 let t: TestApp;
 let world: World;
+const tracingRequest = (inside: boolean) => ({
+  requester: { surname: 'Aliyeva', givenName: 'Gulnara', relation: 'mother' },
+  sought: { surname: 'Aliyev', givenName: 'Timur', sex: 'male', approximateAge: { years: 9 } },
+  consent: { givenBy: { name: 'Gulnara Aliyeva', relation: 'mother' } },
+  jurisdiction: inside ? '711300000' : '751300000',
+});
 /** Panel members (three professions) in Astana and in Almaty, made before the first BID. */
 const panels: Record<'inside' | 'outside', string[]> = { inside: [], outside: [] };
 const panelOf = (inside: boolean) => panels[inside ? 'inside' : 'outside'].map((userId, n) => ({ userId, profession: ['social_work', 'law', 'psychology'][n]! }));
@@ -282,6 +296,7 @@ beforeAll(async () => {
       const convened = await conveneBid(protectionDeps(t.db, t.clock), caseId, { question: 'durable_solution', panel: panelOf(inside) }, { actor: protectionActor(inside) });
       return convened.id;
     },
+    tracing: async (inside) => (await createTracingRequest(protectionDeps(t.db, t.clock), tracingRequest(inside) as NewTracingRequest, { actor: protectionActor(inside) })).id,
     referral: async (inside) => {
       const declaration = facilityDeclaration(facility(inside));
       const { record } = await declareBirth(birthDeps(t.db, t.clock), { ...declaration, path: 'mother_without_documents', mother: { ...declaration.mother!, citizenship: 'unknown', legalStatus: 'undocumented', identityDeclared: true } }, { actor: helperRegistrar() });
@@ -375,6 +390,7 @@ describe('the access matrix', () => {
       case: async () => missingId(),
       bid: async () => missingId(),
       referral: async () => missingId(),
+      tracing: async () => missingId(),
       document: async () => [missingId(), missingId()],
     };
     // What identifies the request (its id and path) is left out; everything else must be equal.
