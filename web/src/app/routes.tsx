@@ -24,6 +24,12 @@ const VerifyPage = lazy(() => import('../features/certificates/VerifyPage.tsx'))
 const SearchPage = lazy(() => import('../features/linkage/SearchPage.tsx'));
 const DuplicatesPage = lazy(() => import('../features/linkage/DuplicatesPage.tsx'));
 const ReviewPage = lazy(() => import('../features/linkage/ReviewPage.tsx'));
+const BidsPage = lazy(() => import('../features/protection/bid/BidsPage.tsx'));
+const BidPage = lazy(() => import('../features/protection/bid/BidPage.tsx'));
+const ConveneBidPage = lazy(() => import('../features/protection/bid/ConveneBidPage.tsx'));
+const TracingListPage = lazy(() => import('../features/protection/tracing/TracingListPage.tsx'));
+const TracingFormPage = lazy(() => import('../features/protection/tracing/TracingFormPage.tsx'));
+const TracingPage = lazy(() => import('../features/protection/tracing/TracingPage.tsx'));
 
 export const routes: RouteObject[] = [
   { path: '/sign-in', element: <SignInPage /> },
@@ -62,6 +68,14 @@ export const routes: RouteObject[] = [
       { path: 'search', element: <SearchPage /> },
       { path: 'duplicates', element: <DuplicatesPage /> },
       { path: 'duplicates/:id', element: <ReviewPage /> },
+      // Best-interests determinations: the panel's sign-off list, one BID's guided flow, convening one on a case.
+      { path: 'protection/bids', element: <BidsPage /> },
+      { path: 'protection/bids/:id', element: <BidPage /> },
+      { path: 'protection/cases/:caseId/bids/new', element: <ConveneBidPage /> },
+      // Family tracing: the requests, a new request, one request with its matches and follow-up.
+      { path: 'protection/tracing', element: <TracingListPage /> },
+      { path: 'protection/tracing/new', element: <TracingFormPage /> },
+      { path: 'protection/tracing/:id', element: <TracingPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

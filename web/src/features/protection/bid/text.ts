@@ -1,0 +1,27 @@
+import { useTranslation } from 'react-i18next';
+import { useSession } from '../../../api/session.tsx';
+import { useFormat } from '../../../i18n/format.ts';
+import type { Bid } from './api.ts';
+import './messages.ts';
+
+/** How the BID screens say things: questions, professions, options, people, in the user's language. */
+export function useBidText() {
+  const { t } = useTranslation('bid');
+  const format = useFormat();
+  const { me } = useSession();
+  const question = (value: string) => t(`question.${value}`, { defaultValue: value });
+  const profession = (value: string) => t(`profession.${value}`, { defaultValue: value });
+  const option = (value: string) => t(`option.${value}`, { defaultValue: value });
+  const status = (value: string) => t(`status.${value}`, { defaultValue: value });
+  const language = (value: string) => t(`language.${value}`, { defaultValue: value });
+  const who = (value: string) => t(`who.${value}`, { defaultValue: value });
+  /** A panel member or other actor ("user:<id>") by name: "you", the panel's name for them, or the id. */
+  const person = (bid: Bid | undefined, actor: string | undefined, name?: string | null) => {
+    if (!actor) return t('unknown');
+    if (me && actor === `${me.kind}:${me.id}`) return t('you');
+    if (name) return name;
+    const member = bid?.panel.find((m) => (m.actor ?? `user:${m.userId}`) === actor);
+    return member?.name ?? actor.replace(/^user:/, '');
+  };
+  return { t, format, question, profession, option, status, language, who, person };
+}
