@@ -29,7 +29,8 @@ const comment = Type.Optional(Type.String());
 const object = (properties: Record<string, TSchema>) => Type.Object({ $comment: comment, ...properties }, { additionalProperties: false });
 export const Names = Type.Object({ kk: Type.String({ minLength: 1 }), ru: Type.String({ minLength: 1 }), en: Type.String({ minLength: 1 }) }, { additionalProperties: false });
 export type Names = Static<typeof Names>;
-const Risk = Type.Union(riskLevels.map((r) => Type.Literal(r)));
+/** A risk level as a schema (the one the API and the records use). */
+export const Risk = Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')]);
 const perRisk = (schema: TSchema) => object(Object.fromEntries(riskLevels.map((r) => [r, schema])));
 const Code = Type.String({ pattern: '^[a-z][a-z0-9_]{1,39}$' });
 

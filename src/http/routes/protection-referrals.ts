@@ -1,12 +1,11 @@
 import { Type } from 'typebox';
 import type { ProtectionDeps } from '../../protection/deps.ts';
 import { listReferrals, readReferral, type Referral } from '../../protection/referrals.ts';
-import { riskLevels } from '../../protection/settings.ts';
+import { Risk } from '../../protection/settings.ts';
 import { requestContext } from '../authenticate.ts';
 import type { App } from '../types.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const Risk = Type.Union(riskLevels.map((r) => Type.Literal(r)));
 
 export const ReferralView = Type.Object({
   id: Type.String(),
