@@ -1,8 +1,10 @@
 import type { ProtectionDeps } from '../../protection/deps.ts';
 import type { App } from '../types.ts';
 import { registerProtectionReferralRoutes } from './protection-referrals.ts';
+import { registerProtectionTracingRoutes } from './protection-tracing.ts';
 
 /** Child protection: the referral inbox, cases, best-interests determinations, family tracing. */
 export function registerProtectionRoutes(app: App, deps: ProtectionDeps): void {
   registerProtectionReferralRoutes(app, deps);
+  registerProtectionTracingRoutes(app, deps);
 }
