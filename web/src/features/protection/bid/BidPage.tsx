@@ -6,7 +6,7 @@ import { useSession } from '../../../api/session.tsx';
 import { ChoiceField, SelectField, TextAreaField, TextField } from '../../../app/fields.tsx';
 import { Page } from '../../../app/Page.tsx';
 import { ProblemAlert } from '../../../app/problems.tsx';
-import { type Bid, bidKeys, bidOptions, currentStep, daysAfter, getBid, majority, memberActor, type Step, steps, stepsDone, tally } from './api.ts';
+import { type Bid, bidKeys, bidOptions, currentStep, daysAfter, getBid, majority, type Step, steps, stepsDone, tally } from './api.ts';
 import { ActionForm, ActionProblem, allowed, useBidAction } from './forms.tsx';
 import { useBidText } from './text.ts';
 import './bid.css';
@@ -57,10 +57,10 @@ function Panel({ bid }: { bid: Bid }) {
         </thead>
         <tbody>
           {bid.panel.map((member) => (
-            <tr key={member.userId}>
-              <th scope="row">{person(bid, memberActor(member), member.name)}</th>
+            <tr key={member.member}>
+              <th scope="row">{person(bid, member.member)}</th>
               <td>{profession(member.profession)}</td>
-              <td>{member.undertakingSignedAt ? t('panel.signedOn', { date: format.dateTime(member.undertakingSignedAt) }) : <span className="badge pending">{t('panel.pending')}</span>}</td>
+              <td>{member.signedAt ? t('panel.signedOn', { date: format.dateTime(member.signedAt) }) : <span className="badge pending">{t('panel.pending')}</span>}</td>
             </tr>
           ))}
         </tbody>
@@ -113,12 +113,8 @@ function ChildViewsStep({ bid }: { bid: Bid }) {
               <dd className="reason">{recorded.reasonNotHeard}</dd>
             </>
           )}
-          {recorded.at ? (
-            <>
-              <dt>{t('recordedBy')}</dt>
-              <dd>{t('byOn', { who: person(bid, recorded.by), date: format.dateTime(recorded.at) })}</dd>
-            </>
-          ) : null}
+          <dt>{t('recordedBy')}</dt>
+          <dd>{t('byOn', { who: person(bid, recorded.by), date: format.dateTime(recorded.at) })}</dd>
         </dl>
       ) : null}
       {allowed(bid, 'CHILD_VIEWS') ? (
@@ -127,8 +123,8 @@ function ChildViewsStep({ bid }: { bid: Bid }) {
           title={recorded ? t('child.again') : t('child.record')}
           submit={t('child.submit')}
           build={() => {
-            if (heard === 'yes') return lang.trim() && views.trim() && maturity.trim() ? { type: 'CHILD_VIEWS', heard: true, language: lang.trim(), views: views.trim(), ageAndMaturity: maturity.trim() } : undefined;
-            return reason.trim() ? { type: 'CHILD_VIEWS', heard: false, reasonNotHeard: reason.trim() } : undefined;
+            if (heard === 'yes') return lang.trim() && views.trim() && maturity.trim() ? { type: 'CHILD_VIEWS', childViews: { heard: true, language: lang.trim(), views: views.trim(), ageAndMaturity: maturity.trim() } } : undefined;
+            return reason.trim() ? { type: 'CHILD_VIEWS', childViews: { heard: false, reasonNotHeard: reason.trim() } } : undefined;
           }}
         >
           {(tried) => (
@@ -176,7 +172,7 @@ function ParentViewsStep({ bid }: { bid: Bid }) {
           {bid.parentViews.map((entry, i) => (
             <li key={i}>
               <strong>{who(entry.who)}</strong>: <span className="reason">{entry.views}</span>
-              {entry.at ? <span className="help"> — {t('byOn', { who: person(bid, entry.by), date: format.dateTime(entry.at) })}</span> : null}
+              <span className="help"> — {t('byOn', { who: person(bid, entry.by), date: format.dateTime(entry.at) })}</span>
             </li>
           ))}
         </ul>
@@ -242,7 +238,7 @@ function OptionsStep({ bid }: { bid: Bid }) {
 function Deliberations({ bid }: { bid: Bid }) {
   const { t, format, person } = useBidText();
   const [note, setNote] = useState('');
-  if (!bid.deliberations) return null;
+  if (bid.deliberations === null) return null;
   return (
     <section aria-labelledby="deliberations-title" className="bid-step">
       <h2 id="deliberations-title">{t('deliberations.title')}</h2>
@@ -251,7 +247,7 @@ function Deliberations({ bid }: { bid: Bid }) {
         <ul className="bid-list">
           {bid.deliberations.map((entry, i) => (
             <li key={i}>
-              <span className="reason">{entry.note}</span> <span className="help">— {t('byOn', { who: person(bid, entry.by, entry.byName), date: format.dateTime(entry.at) })}</span>
+              <span className="reason">{entry.note}</span> <span className="help">— {t('byOn', { who: person(bid, entry.by), date: format.dateTime(entry.at) })}</span>
             </li>
           ))}
         </ul>
@@ -276,13 +272,13 @@ function optionChoices(bid: Bid): string[] {
 function Votes({ bid }: { bid: Bid }) {
   const { t, option, person, format } = useBidText();
   const { me } = useSession();
-  const mine = bid.votes?.find((v) => me && v.member === `${me.kind}:${me.id}`);
+  const mine = bid.votes?.find((v) => me !== null && v.member === `${me.kind}:${me.id}`);
   const choices = optionChoices(bid);
   const [chosen, setChosen] = useState(mine?.option ?? choices[0] ?? '');
   const [reasons, setReasons] = useState('');
   return (
     <Section step="votes" intro={t('votes.intro')}>
-      {bid.votes === undefined ? (
+      {bid.votes === null ? (
         <p className="notice">{t('votes.hidden')}</p>
       ) : bid.votes.length ? (
         <>
@@ -298,11 +294,11 @@ function Votes({ bid }: { bid: Bid }) {
             <tbody>
               {bid.votes.map((vote) => (
                 <tr key={vote.member}>
-                  <th scope="row">{person(bid, vote.member, vote.memberName)}</th>
+                  <th scope="row">{person(bid, vote.member)}</th>
                   <td>{option(vote.option)}</td>
                   <td className="reason">
                     {vote.reasons}
-                    {vote.at ? <span className="help"> ({format.dateTime(vote.at)})</span> : null}
+                    <span className="help"> ({format.dateTime(vote.at)})</span>
                   </td>
                 </tr>
               ))}
@@ -353,19 +349,15 @@ function DecisionStep({ bid }: { bid: Bid }) {
             <dd className="reason">{decision.reasons}</dd>
             <dt>{t('decision.reviewOn')}</dt>
             <dd>{format.date(decision.reviewOn)}</dd>
-            {decision.at ? (
-              <>
-                <dt>{t('decision.decidedBy')}</dt>
-                <dd>{t('byOn', { who: person(bid, decision.by, decision.byName), date: format.dateTime(decision.at) })}</dd>
-              </>
-            ) : null}
+            <dt>{t('decision.decidedBy')}</dt>
+            <dd>{t('byOn', { who: person(bid, decision.by), date: format.dateTime(decision.at) })}</dd>
           </dl>
           <h3>{t('decision.dissent')}</h3>
           {decision.dissent.length ? (
             <ul className="bid-list bid-dissent">
               {decision.dissent.map((d) => (
                 <li key={d.member}>
-                  {t('decision.dissentLine', { who: person(bid, d.member, d.memberName), option: option(d.option) })} <span className="reason">{d.reasons}</span>
+                  {t('decision.dissentLine', { who: person(bid, d.member), option: option(d.option) })} <span className="reason">{d.reasons}</span>
                 </li>
               ))}
             </ul>
@@ -396,7 +388,7 @@ function ReviewStep({ bid }: { bid: Bid }) {
   const { t, format, person, who } = useBidText();
   const [outcome, setOutcome] = useState<'confirmed' | 'reopened'>('confirmed');
   const [reason, setReason] = useState('');
-  const [appellant, setAppellant] = useState('child');
+  const [appellant, setAppellant] = useState<'child' | 'guardian' | 'parent'>('child');
   const [grounds, setGrounds] = useState('');
   const [appealOutcome, setAppealOutcome] = useState<'upheld' | 'overturned'>('upheld');
   const [appealReason, setAppealReason] = useState('');
@@ -407,7 +399,7 @@ function ReviewStep({ bid }: { bid: Bid }) {
           {bid.reviews.map((r, i) => (
             <li key={i}>
               <strong>{t(`review.outcome.${r.outcome}`)}</strong>: <span className="reason">{r.reason}</span>
-              {r.at ? <span className="help"> — {t('byOn', { who: person(bid, r.by), date: format.dateTime(r.at) })}</span> : null}
+              <span className="help"> — {t('byOn', { who: person(bid, r.by), date: format.dateTime(r.at) })}</span>
             </li>
           ))}
         </ul>
@@ -454,7 +446,7 @@ function ReviewStep({ bid }: { bid: Bid }) {
         <ActionForm bid={bid} title={t('review.appeal')} submit={t('review.appealSubmit')} build={() => (grounds.trim() ? { type: 'APPEAL', by: appellant, grounds: grounds.trim() } : undefined)} onDone={() => setGrounds('')}>
           {(tried) => (
             <>
-              <SelectField label={t('review.appellant')} value={appellant} onValueChange={setAppellant} options={['child', 'guardian', 'parent'].map((value) => ({ value, label: who(value) }))} />
+              <SelectField label={t('review.appellant')} value={appellant} onValueChange={(v) => setAppellant(v === 'guardian' || v === 'parent' ? v : 'child')} options={['child', 'guardian', 'parent'].map((value) => ({ value, label: who(value) }))} />
               <TextAreaField label={t('review.grounds')} value={grounds} onValueChange={setGrounds} required maxLength={4000} rows={3} error={tried && !grounds.trim() ? t('required') : undefined} />
             </>
           )}

@@ -8,10 +8,13 @@ import { type BidSummary, bidKeys, listBids } from './api.ts';
 import { useBidText } from './text.ts';
 import './bid.css';
 
+/** A member who signed may vote (or change their vote) while the determination is open. */
+const votePending = (bid: BidSummary) => bid.as === 'member' && bid.signedByMe === true && bid.status === 'OPEN';
+
 /** What waits for the reader on one BID: their undertaking, their vote, or nothing. */
 function Waiting({ bid }: { bid: BidSummary }) {
   const { t } = useBidText();
-  const waiting = [bid.undertakingPending ? t('list.signUndertaking') : '', bid.votePending ? t('list.vote') : ''].filter(Boolean);
+  const waiting = [bid.signedByMe === false ? t('list.signUndertaking') : '', votePending(bid) ? t('list.vote') : ''].filter(Boolean);
   if (!waiting.length) return <span className="help">{t('list.nothing')}</span>;
   return (
     <>
@@ -29,7 +32,7 @@ function Waiting({ bid }: { bid: BidSummary }) {
  * jurisdiction), what each waits for from them — their confidentiality undertaking, their vote.
  */
 export default function BidsPage() {
-  const { t, format, question, status, profession, option } = useBidText();
+  const { t, format, question, status, option } = useBidText();
   const { can } = useSession();
   const allowed = can('protection.bid.decide') || can('protection.case.read');
   const list = useInfiniteQuery({
@@ -47,7 +50,7 @@ export default function BidsPage() {
     );
   }
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
-  const pending = items.filter((b) => b.undertakingPending || b.votePending);
+  const pending = items.filter((b) => b.signedByMe === false || votePending(b));
   return (
     <Page title={t('list.title')}>
       <p className="help">{t('list.intro')}</p>
@@ -63,7 +66,8 @@ export default function BidsPage() {
               <th scope="col">{t('list.yourPart')}</th>
               <th scope="col">{t('list.status')}</th>
               <th scope="col">{t('list.waiting')}</th>
-              <th scope="col">{t('list.convened')}</th>
+              <th scope="col">{t('list.signed')}</th>
+              <th scope="col">{t('list.updated')}</th>
             </tr>
           </thead>
           <tbody>
@@ -72,15 +76,16 @@ export default function BidsPage() {
                 <th scope="row">
                   <Link to={`/protection/bids/${bid.id}`}>{question(bid.question)}</Link>
                 </th>
-                <td>{bid.profession ? profession(bid.profession) : t('list.supervising')}</td>
+                <td>{bid.as === 'member' ? t('list.member') : t('list.supervising')}</td>
                 <td>
                   {status(bid.status)}
-                  {bid.decision ? <span className="help"> — {option(bid.decision.option)}</span> : null}
+                  {bid.decision ? <span className="help"> — {option(bid.decision)}</span> : null}
                 </td>
                 <td>
                   <Waiting bid={bid} />
                 </td>
-                <td>{format.date(bid.createdAt)}</td>
+                <td>{t('list.signedOf', { signed: bid.signed, size: bid.panelSize })}</td>
+                <td>{format.dateTime(bid.updatedAt)}</td>
               </tr>
             ))}
           </tbody>

@@ -59,7 +59,7 @@ export default function ConveneBidPage() {
     mutation.mutate();
   };
   const set = (index: number, change: Partial<Row>) => setPanel((rows) => rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
-  const serverField = (index: number, field: string) => problemConcerns(mutation.error, `panel.${index}.${field}`);
+  const serverField = (index: number, field: string) => problemConcerns(mutation.error, `panel[${index}].${field}`) || problemConcerns(mutation.error, `panel.${index}.${field}`);
   const memberError = (index: number) =>
     tried && !panel[index]!.userId.trim()
       ? t('required')

@@ -9,51 +9,46 @@ import { api, newIdempotencyKey } from '../../../api/client.ts';
  */
 
 export interface PanelMember {
-  userId: string;
   /** "user:<id>", as the votes and the history name the member. */
-  actor?: string;
+  member: string;
   profession: string;
-  name?: string | null;
   /** When the member signed the confidentiality undertaking; null while pending. */
-  undertakingSignedAt: string | null;
+  signedAt: string | null;
 }
 
-export type ChildViews =
-  | { heard: true; language: string; views: string; ageAndMaturity: string; by?: string; at?: string }
-  | { heard: false; reasonNotHeard: string; by?: string; at?: string };
+export type ChildViewsInput = { heard: true; language: string; views: string; ageAndMaturity: string } | { heard: false; reasonNotHeard: string };
+export type ChildViews = ChildViewsInput & { by: string; at: string };
 
 export interface ParentViews {
   who: string;
   views: string;
-  by?: string;
-  at?: string;
+  by: string;
+  at: string;
 }
 
 export interface BidOption {
   option: string;
   evidence: string;
-  by?: string;
-  at?: string;
+  by: string;
+  at: string;
 }
 
 export interface Deliberation {
   note: string;
   by: string;
-  byName?: string | null;
   at: string;
+  round: number;
 }
 
 export interface Vote {
   member: string;
-  memberName?: string | null;
   option: string;
   reasons: string;
-  at?: string;
+  at: string;
 }
 
 export interface Dissent {
   member: string;
-  memberName?: string | null;
   option: string;
   reasons: string;
 }
@@ -62,64 +57,84 @@ export interface Decision {
   option: string;
   reasons: string;
   reviewOn: string;
-  by?: string;
-  byName?: string | null;
-  at?: string;
   dissent: Dissent[];
+  tally: { option: string; votes: number }[];
+  by: string;
+  at: string;
+  round: number;
 }
 
 export interface Review {
   outcome: 'confirmed' | 'reopened';
   reason: string;
-  by?: string;
-  at?: string;
+  by: string;
+  at: string;
 }
 
 export interface Appeal {
-  by: string;
+  by: 'child' | 'guardian' | 'parent';
   grounds: string;
-  at?: string;
-  outcome?: 'upheld' | 'overturned' | null;
-  reason?: string | null;
-  decidedAt?: string | null;
+  recordedBy: string;
+  at: string;
+  outcome: 'upheld' | 'overturned' | null;
+  reason: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
 }
 
-export interface Bid {
-  id: string;
+/** The record's state as the reader may see it (BidView in src/protection/bid-rules.ts). */
+export interface BidState {
   caseId: string;
-  version: number;
-  status: string;
   question: string;
+  convenedBy: string;
+  convenedAt: string;
   panel: PanelMember[];
   childViews: ChildViews | null;
   parentViews: ParentViews[];
   options: BidOption[];
-  /** Absent for a reader outside the panel and the supervisors. */
-  deliberations?: Deliberation[];
-  /** Absent for a reader outside the panel and the supervisors. */
-  votes?: Vote[];
+  /** null for a reader outside the panel and the supervisors. */
+  deliberations: Deliberation[] | null;
+  /** The current round's votes; null for a reader outside the panel and the supervisors. */
+  votes: Vote[] | null;
+  round: number;
   decision: Decision | null;
+  pastDecisions: Decision[];
+  reviewOn: string | null;
   reviews: Review[];
   appeals: Appeal[];
-  createdAt?: string;
-  /** The actions this reader may take now. */
+}
+
+/** GET /protection/bids/:id and every action's answer (BidResultView). */
+export interface BidResult {
+  id: string;
+  version: number;
+  status: string;
+  jurisdiction: string;
+  bid: BidState;
+  role: { member: boolean; signed: boolean; supervisor: boolean; caseWorker: boolean };
   allowedActions: string[];
 }
 
-/** One line of GET /protection/bids: a BID the reader sits on (or supervises), with what waits for them. */
+/** A determination as the screens use it: the state, its version and status, and the names of the people in it. */
+export type Bid = BidState & Omit<BidResult, 'bid'> & { names: Record<string, string> };
+
+/** One line of GET /protection/bids (BidSummaryView): no names. */
 export interface BidSummary {
   id: string;
   caseId: string;
-  status: string;
+  jurisdiction: string;
   question: string;
-  createdAt?: string;
-  /** The reader's own profession on the panel, when they sit on it. */
-  profession?: string | null;
-  /** The reader still has to sign the undertaking. */
-  undertakingPending?: boolean;
-  /** The reader still has to vote. */
-  votePending?: boolean;
-  decision?: { option: string; reviewOn: string } | null;
+  status: string;
+  version: number;
+  round: number;
+  panelSize: number;
+  signed: number;
+  decision: string | null;
+  reviewOn: string | null;
+  as: 'member' | 'supervisor';
+  /** null for a supervisor who does not sit on the panel. */
+  signedByMe: boolean | null;
+  updatedAt: string;
 }
 
 export interface BidPage {
@@ -134,15 +149,24 @@ export interface ConveneInput {
 
 export type BidAction =
   | { type: 'SIGN_UNDERTAKING' }
-  | ({ type: 'CHILD_VIEWS' } & ({ heard: true; language: string; views: string; ageAndMaturity: string } | { heard: false; reasonNotHeard: string }))
+  | { type: 'CHILD_VIEWS'; childViews: ChildViewsInput }
   | { type: 'PARENT_VIEWS'; who: string; views: string }
   | { type: 'ADD_OPTION'; option: string; evidence: string }
   | { type: 'DELIBERATE'; note: string }
   | { type: 'VOTE'; option: string; reasons: string }
   | { type: 'DECIDE'; option: string; reasons: string; reviewOn: string }
-  | { type: 'REVIEW'; outcome: 'confirmed' | 'reopened'; reason: string }
-  | { type: 'APPEAL'; by: string; grounds: string }
+  | { type: 'REVIEW'; outcome: 'confirmed' | 'reopened'; reason: string; nextReviewOn?: string }
+  | { type: 'APPEAL'; by: 'child' | 'guardian' | 'parent'; grounds: string }
   | { type: 'APPEAL_DECIDED'; outcome: 'upheld' | 'overturned'; reason: string };
+
+/** One step of a determination's history (GET /protection/bids/:id/actions), for the names of who took it. */
+export interface BidStep {
+  seq: number;
+  type: string;
+  actor: string;
+  actorName: string | null;
+  at: string;
+}
 
 export const bidKeys = {
   all: ['protection', 'bids'] as const,
@@ -163,21 +187,33 @@ export function listBids(cursor: string | undefined): Promise<BidPage> {
   return api<BidPage>('GET', '/protection/bids', { query: { cursor, limit: 50 } });
 }
 
-export function getBid(id: string): Promise<Bid> {
-  return api<Bid>('GET', `/protection/bids/${id}`);
+/** The names the history gives the people who took a step (the panel's seats carry ids only). */
+export function namesOf(steps: readonly BidStep[]): Record<string, string> {
+  return Object.fromEntries(steps.filter((s) => s.actorName).map((s) => [s.actor, s.actorName as string]));
 }
 
-export function convene(caseId: string, input: ConveneInput, idempotencyKey: string = newIdempotencyKey()): Promise<Bid> {
-  return api<Bid>('POST', `/protection/cases/${caseId}/bids`, { body: input, idempotencyKey });
+export function toBid(result: BidResult, names: Record<string, string> = {}): Bid {
+  const { bid, ...rest } = result;
+  return { ...bid, ...rest, names };
 }
 
-export function act(bid: Pick<Bid, 'id' | 'version'>, action: BidAction, idempotencyKey: string = newIdempotencyKey()): Promise<Bid> {
-  return api<Bid>('POST', `/protection/bids/${bid.id}/actions`, { body: { ...action, expectedVersion: bid.version }, idempotencyKey });
+export async function getBid(id: string): Promise<Bid> {
+  const [result, steps] = await Promise.all([
+    api<BidResult>('GET', `/protection/bids/${id}`),
+    api<{ items: BidStep[] }>('GET', `/protection/bids/${id}/actions`).then(
+      (answer) => answer.items,
+      () => [] as BidStep[],
+    ),
+  ]);
+  return toBid(result, namesOf(steps));
 }
 
-/** The actor id a member has in votes and history. */
-export function memberActor(member: PanelMember): string {
-  return member.actor ?? `user:${member.userId}`;
+export function convene(caseId: string, input: ConveneInput, idempotencyKey: string = newIdempotencyKey()): Promise<BidResult> {
+  return api<BidResult>('POST', `/protection/cases/${caseId}/bids`, { body: input, idempotencyKey });
+}
+
+export function act(bid: Pick<Bid, 'id' | 'version'>, action: BidAction, idempotencyKey: string = newIdempotencyKey()): Promise<BidResult> {
+  return api<BidResult>('POST', `/protection/bids/${bid.id}/actions`, { body: { ...action, expectedVersion: bid.version }, idempotencyKey });
 }
 
 /** What a convene form holds wrong before it is sent: too few members, a member twice, a profession twice. */
@@ -212,14 +248,14 @@ export const steps = ['panel', 'undertakings', 'childViews', 'parentViews', 'opt
 export type Step = (typeof steps)[number];
 
 export function stepsDone(bid: Bid): Record<Step, boolean> {
-  const signed = bid.panel.filter((m) => m.undertakingSignedAt).length;
+  const signed = bid.panel.filter((m) => m.signedAt).length;
   return {
     panel: bid.panel.length >= minPanel,
     undertakings: bid.panel.length > 0 && signed === bid.panel.length,
     childViews: bid.childViews !== null,
     parentViews: bid.parentViews.length > 0,
     options: bid.options.length > 0,
-    votes: bid.decision !== null || (bid.votes !== undefined && bid.votes.length >= minPanel),
+    votes: bid.decision !== null || (bid.votes !== null && bid.votes.length >= minPanel),
     decision: bid.decision !== null,
     review: bid.reviews.length > 0 || bid.appeals.length > 0,
   };

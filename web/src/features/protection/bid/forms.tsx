@@ -43,10 +43,10 @@ export function ActionProblem({ bid, error }: { bid: Bid; error: unknown }) {
       </div>
     );
   }
-  if (error instanceof ApiProblem && error.status === 409) {
+  if (error instanceof ApiProblem && (error.status === 409 || error.status === 403) && error.field) {
     return (
       <p className="problem" role="alert" title={error.message}>
-        {t(`refused.${error.field ?? error.code}`, { defaultValue: t('refused.other') })}
+        {t(`refused.${error.field}`, { defaultValue: t('refused.other') })}
       </p>
     );
   }

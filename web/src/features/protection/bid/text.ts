@@ -15,13 +15,14 @@ export function useBidText() {
   const status = (value: string) => t(`status.${value}`, { defaultValue: value });
   const language = (value: string) => t(`language.${value}`, { defaultValue: value });
   const who = (value: string) => t(`who.${value}`, { defaultValue: value });
-  /** A panel member or other actor ("user:<id>") by name: "you", the panel's name for them, or the id. */
-  const person = (bid: Bid | undefined, actor: string | undefined, name?: string | null) => {
+  /** A panel member or other actor ("user:<id>") by name: "you", the name the history gives them, or their profession on the panel. */
+  const person = (bid: Bid | undefined, actor: string | null | undefined) => {
     if (!actor) return t('unknown');
     if (me && actor === `${me.kind}:${me.id}`) return t('you');
+    const name = bid?.names[actor];
     if (name) return name;
-    const member = bid?.panel.find((m) => (m.actor ?? `user:${m.userId}`) === actor);
-    return member?.name ?? actor.replace(/^user:/, '');
+    const seat = bid?.panel.find((m) => m.member === actor);
+    return seat ? t('panel.memberOf', { profession: profession(seat.profession) }) : t('someone');
   };
   return { t, format, question, profession, option, status, language, who, person };
 }
