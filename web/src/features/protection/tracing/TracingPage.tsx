@@ -23,6 +23,7 @@ import {
   verificationMethods,
   verificationOutcomes,
 } from './api.ts';
+import { usePlaceName } from '../../linkage/text.ts';
 import { useTracingText } from './text.ts';
 import './tracing.css';
 
@@ -154,6 +155,27 @@ function ageText(person: Pick<CandidatePerson, 'dateOfBirth' | 'bornFrom' | 'bor
   return none;
 }
 
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+const kato = /^\d{9}$/;
+
+/** A compared value as the reader reads it: dates and ranges of dates as dates, sex in words, a KATO code by its place's name. */
+function ComparedValue({ field, value }: { field: string; value: string | null }) {
+  const { t, format, sex } = useTracingText();
+  const place = usePlaceName(value && kato.test(value) ? value : undefined);
+  if (value === null) return <>{t('unknown')}</>;
+  if (field.endsWith('_sex')) return <>{sex(value)}</>;
+  if (isoDate.test(value)) return <>{format.date(value)}</>;
+  const range = value.split('/');
+  if (range.length === 2 && range.every((d) => isoDate.test(d))) return <>{`${format.date(range[0])} – ${format.date(range[1])}`}</>;
+  if (place) return <>{place}</>;
+  return <>{value}</>;
+}
+
+function PlaceText({ value, none }: { value: string | undefined; none: string }) {
+  const place = usePlaceName(value && kato.test(value) ? value : undefined);
+  return <>{place ?? value ?? none}</>;
+}
+
 const tone = (field: { level: string; weight: number }) => (field.level === 'missing' || field.weight === 0 ? 'neutral' : field.weight > 0 ? 'agree' : 'disagree');
 
 /** One match: the request and the candidate side by side, the field-by-field explanation, and the review. */
@@ -172,7 +194,7 @@ function MatchCard({ request, match, index }: { request: TracingRequest; match: 
     ['sought', personName(request.sought) ?? none, `${personName(match.sought) ?? none} (${role(match.sought)})`],
     ['sex', sex(request.sought.sex), sex(match.sought.sex)],
     ['born', requestAge, ageText(match.sought, format, none)],
-    ['place', request.sought.lastSeen?.place ?? none, match.sought.place ?? none],
+    ['place', <PlaceText key="a" value={request.sought.lastSeen?.place} none={none} />, <PlaceText key="b" value={match.sought.place} none={none} />],
     ['requester', personName(request.requester) ?? none, match.requester ? `${personName(match.requester) ?? none} (${role(match.requester)})` : none],
   ];
   const canReview = !decided && request.allowedActions.includes('CONFIRM_MATCH');
@@ -221,8 +243,12 @@ function MatchCard({ request, match, index }: { request: TracingRequest; match: 
           {match.fields.map((field) => (
             <tr key={field.field} className={`tone-${tone(field)}`} data-field={field.field}>
               <th scope="row">{t(`field.${field.field}`, { defaultValue: field.field })}</th>
-              <td>{field.a ?? none}</td>
-              <td>{field.b ?? none}</td>
+              <td>
+                <ComparedValue field={field.field} value={field.a} />
+              </td>
+              <td>
+                <ComparedValue field={field.field} value={field.b} />
+              </td>
               <td>{t(`level.${field.level}`, { defaultValue: field.level })}</td>
               <td className="number">{weight(field.weight)}</td>
             </tr>
