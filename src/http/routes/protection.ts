@@ -1,10 +1,12 @@
 import type { ProtectionDeps } from '../../protection/deps.ts';
 import type { App } from '../types.ts';
+import { registerProtectionCaseRoutes } from './protection-cases.ts';
 import { registerProtectionReferralRoutes } from './protection-referrals.ts';
 import { registerProtectionTracingRoutes } from './protection-tracing.ts';
 
 /** Child protection: the referral inbox, cases, best-interests determinations, family tracing. */
 export function registerProtectionRoutes(app: App, deps: ProtectionDeps): void {
   registerProtectionReferralRoutes(app, deps);
+  registerProtectionCaseRoutes(app, deps);
   registerProtectionTracingRoutes(app, deps);
 }
