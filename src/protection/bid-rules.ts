@@ -102,14 +102,16 @@ export interface BidRole {
   member: PanelMember | null;
   /** Supervises the case (protection.case.supervise over its jurisdiction). */
   supervise: boolean;
-  /** Works on the case (its owner or an assigned worker), or reads it as a pending transfer's recipient. */
+  /** Works on the case (its owner or an assigned worker). */
   work: boolean;
+  /** Reads the case without working on it (the recipient of a pending transfer). */
+  read?: boolean;
 }
 
 /** Sees the deliberations and the votes: the panel and the supervisor. */
 export const seesDeliberations = (role: BidRole): boolean => role.member !== null || role.supervise;
 /** Sees the determination at all. */
-export const seesBid = (role: BidRole): boolean => seesDeliberations(role) || role.work;
+export const seesBid = (role: BidRole): boolean => seesDeliberations(role) || role.work || role.read === true;
 
 const signed = (role: BidRole) => role.member !== null && role.member.signedAt !== null;
 

@@ -1,5 +1,6 @@
 import type { ProtectionDeps } from '../../protection/deps.ts';
 import type { App } from '../types.ts';
+import { registerProtectionBidRoutes } from './protection-bids.ts';
 import { registerProtectionCaseRoutes } from './protection-cases.ts';
 import { registerProtectionReferralRoutes } from './protection-referrals.ts';
 import { registerProtectionTracingRoutes } from './protection-tracing.ts';
@@ -8,5 +9,6 @@ import { registerProtectionTracingRoutes } from './protection-tracing.ts';
 export function registerProtectionRoutes(app: App, deps: ProtectionDeps): void {
   registerProtectionReferralRoutes(app, deps);
   registerProtectionCaseRoutes(app, deps);
+  registerProtectionBidRoutes(app, deps);
   registerProtectionTracingRoutes(app, deps);
 }
