@@ -33,7 +33,7 @@ const today = '2026-11-20';
 const text = (v: string | undefined) => (v ? v : undefined);
 
 /** The generator's legacy row as linkage sees it (what births/duplicates.ts makes of the imported record). */
-function inputOf(recordId: string, row: Readonly<Record<string, string>>): LinkageInput {
+export function inputOf(recordId: string, row: Readonly<Record<string, string>>): LinkageInput {
   const person = (p: string) =>
     row[`${p}_surname`] || row[`${p}_given_name`] || row[`${p}_iin`]
       ? { surname: text(row[`${p}_surname`]), givenName: text(row[`${p}_given_name`]), dateOfBirth: text(row[`${p}_date_of_birth`]), iin: text(row[`${p}_iin`]) }
@@ -50,7 +50,7 @@ function inputOf(recordId: string, row: Readonly<Record<string, string>>): Linka
 }
 
 /** Seeds births in bulk: a minimal record row each (linkage reads status, jurisdiction, ref) and linkage's rows. */
-async function seed(db: Db, births: Iterable<{ id: string; ref: string; input: LinkageInput }>, options: { names: boolean; total: number; label: string }): Promise<void> {
+export async function seed(db: Db, births: Iterable<{ id: string; ref: string; input: LinkageInput }>, options: { names: boolean; total: number; label: string }): Promise<void> {
   const at = new Date('2026-11-20T12:00:00Z');
   let records: unknown[][] = [];
   let subjects: unknown[][] = [];
@@ -95,7 +95,7 @@ async function seed(db: Db, births: Iterable<{ id: string; ref: string; input: L
   for (const table of ['records', 'linkage_subjects', 'linkage_names']) await db.exec(`VACUUM ANALYZE ${table}`);
 }
 
-function* population(count: number, dupRate: number, seed: number): Generator<SyntheticBirth & { id: string }> {
+export function* population(count: number, dupRate: number, seed: number): Generator<SyntheticBirth & { id: string }> {
   const base = Date.parse('2026-01-01T00:00:00Z');
   let i = 0;
   for (const birth of syntheticBirths({ births: count, dupRate, seed, places, today, from: count > 2_000_000 ? '2006-01-01' : '2016-01-01' }, names)) {

@@ -73,7 +73,7 @@ beforeAll(async () => {
   const declaration: Declaration = {
     ...base,
     child: { ...base.child, surname: 'Алиев', givenName: 'Тимур', sex: 'male', dateOfBirth: '2017-05-10' },
-    mother: { ...base.mother, surname: 'Алиева', givenName: 'Гульнара' },
+    mother: { ...base.mother!, surname: 'Алиева', givenName: 'Гульнара' },
   };
   birthId = (await declareBirth(birthDeps(db, clock), declaration, { actor: helperRegistrar() })).record.id;
   // Another family's birth, never a match.
