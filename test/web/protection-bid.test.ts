@@ -303,7 +303,7 @@ describe.skipIf(!haveChromium)('the best-interests determination and family trac
     const declaration: Declaration = {
       ...base,
       child: { ...base.child, surname: 'Алиев', givenName: 'Тимур', sex: 'male', dateOfBirth: '2017-05-10' },
-      mother: { ...base.mother, surname: 'Алиева', givenName: 'Гульнара' },
+      mother: { surname: 'Алиева', givenName: 'Гульнара', age: 34, citizenship: 'KZ', legalStatus: 'citizen' },
     };
     const birth = (await declareBirth(birthDepsFor(server.db, systemClock, 'kz'), declaration, { actor: helperRegistrar() })).record;
 
