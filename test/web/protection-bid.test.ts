@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // Callbacks passed to page.evaluate run in the browser.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRoles } from '../../src/access/roles.ts';
 import { createUser } from '../../src/access/users.ts';
@@ -172,10 +172,6 @@ describe.skipIf(!haveChromium)('the best-interests determination and family trac
     return ((await answer.json()) as { id: string }).id;
   }
 
-  async function fill(page: Page, label: string, value: string): Promise<void> {
-    await page.getByLabel(label, { exact: true }).fill(value);
-  }
-
   async function walk(language: Language): Promise<void> {
     const w = words[language];
     const { owner: ownerPerson, members } = people[language];
@@ -188,7 +184,7 @@ describe.skipIf(!haveChromium)('the best-interests determination and family trac
     await page.getByRole('heading', { level: 1, name: w.conveneTitle }).waitFor(slow);
     await page.getByLabel(w.question).selectOption('durable_solution');
     for (const [i, member] of members.entries()) {
-      await fill(page, w.member(i + 1), member.id!);
+      await page.getByRole('textbox', { name: w.member(i + 1) }).fill(member.id!);
       await page.getByLabel(w.profession(i + 1)).selectOption(i === 2 ? members[0]!.profession : member.profession);
     }
     await page.getByRole('button', { name: w.convene }).click();
@@ -205,13 +201,13 @@ describe.skipIf(!haveChromium)('the best-interests determination and family trac
     // The case worker records the child's views, the mother's, and two options with their evidence.
     const childForm = page.getByRole('form', { name: language === 'kk' ? 'Баланың пікірін жазу' : 'Записать мнение ребёнка' });
     await childForm.getByLabel(w.childLanguage).fill('дари');
-    await childForm.getByLabel(w.childViews).fill(language === 'kk' ? 'Анасымен бірге тұрғысы келеді.' : 'Хочет жить с мамой.');
-    await childForm.getByLabel(w.ageAndMaturity).fill(language === 'kk' ? '13 жаста, өз ойын анық айтады.' : '13 лет, ясно выражает своё мнение.');
+    await childForm.getByRole('textbox', { name: w.childViews }).fill(language === 'kk' ? 'Анасымен бірге тұрғысы келеді.' : 'Хочет жить с мамой.');
+    await childForm.getByRole('textbox', { name: w.ageAndMaturity }).fill(language === 'kk' ? '13 жаста, өз ойын анық айтады.' : '13 лет, ясно выражает своё мнение.');
     await childForm.getByRole('button', { name: w.record }).click();
     await expect.poll(() => page.locator('dl.bid-child-views').textContent(), slow).toContain('дари');
 
     const parentForm = page.getByRole('form', { name: language === 'kk' ? 'Ата-ананың немесе қорғаншының пікірін жазу' : 'Записать мнение родителя или опекуна' });
-    await parentForm.getByLabel(w.parentViews).fill(language === 'kk' ? 'Ұлымен қайта қосылғысы келеді.' : 'Хочет воссоединиться с сыном.');
+    await parentForm.getByRole('textbox', { name: w.parentViews }).fill(language === 'kk' ? 'Ұлымен қайта қосылғысы келеді.' : 'Хочет воссоединиться с сыном.');
     await parentForm.getByRole('button', { name: w.record }).click();
     await expect.poll(() => page.locator('#step-parentViews .bid-list li').count(), slow).toBe(1);
 
@@ -221,7 +217,7 @@ describe.skipIf(!haveChromium)('the best-interests determination and family trac
       ['local_integration', language === 'kk' ? 'Мектепке барады, тілді үйренуде.' : 'Ходит в школу, учит язык.'],
     ] as const) {
       await optionForm.getByLabel(w.option).selectOption(option);
-      await optionForm.getByLabel(w.evidence).fill(evidence);
+      await optionForm.getByRole('textbox', { name: w.evidence }).fill(evidence);
       await optionForm.getByRole('button', { name: w.addOption }).click();
       await expect.poll(() => page.locator('table.bid-options').textContent(), slow).toContain(evidence);
     }
@@ -248,19 +244,19 @@ describe.skipIf(!haveChromium)('the best-interests determination and family trac
       await expect.poll(() => p.locator('table.bid-panel').getByRole('row').filter({ hasText: member.displayName }).textContent(), slow).toContain(w.signed);
       if (i === 0) {
         const noteForm = p.getByRole('form', { name: language === 'kk' ? 'Жазба қосу' : 'Добавить запись' });
-        await noteForm.getByLabel(w.note).fill(language === 'kk' ? 'Анасымен бейнебайланыс өтті.' : 'Состоялся видеозвонок с матерью.');
+        await noteForm.getByRole('textbox', { name: w.note }).fill(language === 'kk' ? 'Анасымен бейнебайланыс өтті.' : 'Состоялся видеозвонок с матерью.');
         await noteForm.getByRole('button', { name: w.addNote }).click();
         await expect.poll(() => p.getByRole('heading', { name: w.deliberations }).locator('..').locator('.bid-list li').count(), slow).toBe(1);
       }
       const voteForm = p.getByRole('form', { name: language === 'kk' ? 'Сіздің дауысыңыз' : 'Ваш голос' });
       await voteForm.getByLabel(w.optionName[votes[i]!]!).check();
-      await voteForm.getByLabel(w.reasons).fill(reasons[i]!);
+      await voteForm.getByRole('textbox', { name: w.reasons }).fill(reasons[i]!);
       await voteForm.getByRole('button', { name: w.vote }).click();
       await expect.poll(() => p.locator('table.bid-votes').getByRole('row').count(), slow).toBe(i + 2);
       if (i === 2) {
         // The last member records the decision: the majority's option is proposed.
         const decideForm = p.getByRole('form', { name: language === 'kk' ? 'Шешімді жазу' : 'Записать решение' });
-        await decideForm.getByLabel(w.reasons).fill(language === 'kk' ? 'Бала мен анасының пікірі бір, отбасы қауіпсіз.' : 'Мнения ребёнка и матери совпадают, семья безопасна.');
+        await decideForm.getByRole('textbox', { name: w.reasons }).fill(language === 'kk' ? 'Бала мен анасының пікірі бір, отбасы қауіпсіз.' : 'Мнения ребёнка и матери совпадают, семья безопасна.');
         expect(await decideForm.getByRole('combobox').inputValue()).toBe('family_reunification');
         await decideForm.getByRole('button', { name: w.decide }).click();
         const decision = p.getByTestId('bid-decision');

@@ -86,7 +86,7 @@ export default function ConveneBidPage() {
         <fieldset>
           <legend>{t('convene.panel')}</legend>
           {panel.map((row, index) => (
-            <div className="bid-member" key={index} role="group" aria-label={t('convene.memberN', { n: index + 1 })}>
+            <div className="bid-member" key={index} role="group" aria-label={t('convene.memberGroup', { n: index + 1 })}>
               <TextField label={t('convene.memberN', { n: index + 1 })} help={index === 0 ? t('convene.memberHelp') : undefined} value={row.userId} onValueChange={(userId) => set(index, { userId })} required maxLength={64} error={memberError(index)} />
               <SelectField
                 label={t('convene.professionN', { n: index + 1 })}

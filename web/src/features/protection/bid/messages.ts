@@ -8,6 +8,7 @@ export const bidMessages: Messages = {
   en: {
     unknown: 'not known',
     someone: 'a colleague',
+    youNamed: '{{name}} (you)',
     you: 'you',
     required: 'Fill this in.',
     recordedBy: 'Recorded',
@@ -194,6 +195,7 @@ export const bidMessages: Messages = {
       intro: 'Name the question and a panel of at least {{count}} members, each of a different profession. Each member signs a confidentiality undertaking before taking part.',
       question: 'Question to decide',
       panel: 'Panel',
+      memberGroup: 'Member {{n}}',
       memberN: 'Member {{n}}: user account',
       memberHelp: 'The member’s user account id (from the users list). Each must hold the right to sit on a panel in this jurisdiction.',
       professionN: 'Member {{n}}: profession',
@@ -236,6 +238,7 @@ export const bidMessages: Messages = {
   ru: {
     unknown: 'неизвестно',
     someone: 'коллега',
+    youNamed: '{{name}} (вы)',
     you: 'вы',
     required: 'Заполните это поле.',
     recordedBy: 'Записано',
@@ -424,6 +427,7 @@ export const bidMessages: Messages = {
       intro: 'Укажите вопрос и комиссию не менее чем из {{count}} членов разных профессий. Каждый подписывает обязательство о конфиденциальности до участия.',
       question: 'Вопрос для решения',
       panel: 'Комиссия',
+      memberGroup: 'Член {{n}}',
       memberN: 'Член {{n}}: учётная запись',
       memberHelp: 'Идентификатор учётной записи члена (из списка пользователей). Каждый должен иметь право участвовать в комиссии в этой юрисдикции.',
       professionN: 'Член {{n}}: профессия',
@@ -468,6 +472,7 @@ export const bidMessages: Messages = {
   kk: {
     unknown: 'белгісіз',
     someone: 'әріптес',
+    youNamed: '{{name}} (сіз)',
     you: 'сіз',
     required: 'Осы өрісті толтырыңыз.',
     recordedBy: 'Жазылды',
@@ -654,6 +659,7 @@ export const bidMessages: Messages = {
       intro: 'Мәселені және әртүрлі мамандықтағы кемінде {{count}} мүшеден тұратын комиссияны көрсетіңіз. Әр мүше қатысар алдында құпиялылық міндеттемесіне қол қояды.',
       question: 'Шешілетін мәселе',
       panel: 'Комиссия',
+      memberGroup: '{{n}}-мүше',
       memberN: '{{n}}-мүше: тіркелгісі',
       memberHelp: 'Мүшенің тіркелгі идентификаторы (пайдаланушылар тізімінен). Әрқайсысының осы аумақта комиссияға қатысу құқығы болуы керек.',
       professionN: '{{n}}-мүше: мамандығы',

@@ -18,7 +18,7 @@ export function useBidText() {
   /** A panel member or other actor ("user:<id>") by name: "you", the name the history gives them, or their profession on the panel. */
   const person = (bid: Bid | undefined, actor: string | null | undefined) => {
     if (!actor) return t('unknown');
-    if (me && actor === `${me.kind}:${me.id}`) return t('you');
+    if (me && actor === `${me.kind}:${me.id}`) return me.displayName ? t('youNamed', { name: me.displayName }) : t('you');
     const name = bid?.names[actor];
     if (name) return name;
     const seat = bid?.panel.find((m) => m.member === actor);
