@@ -282,6 +282,16 @@ describe.skipIf(!haveChromium)('the best-interests determination and family trac
     expect(await page.getByText(w.votesHidden).count()).toBe(1);
     expect(await page.getByRole('heading', { name: w.deliberations }).count()).toBe(0);
     expect(await page.locator('table.bid-votes').count()).toBe(0);
+    if (language === 'ru') {
+      // The child appeals; the case worker records it, and the determination waits for the appeal's decision.
+      const appeal = page.getByRole('form', { name: 'Записать жалобу' });
+      await appeal.getByLabel('Кто обжалует').selectOption('child');
+      await appeal.getByRole('textbox', { name: 'Основания жалобы' }).fill('Хочу закончить учебный год здесь.');
+      await appeal.getByRole('button', { name: 'Записать жалобу' }).click();
+      await expect.poll(() => page.getByTestId('bid-status').textContent(), slow).toBe('Обжалуется');
+      expect(await page.locator('#step-review').textContent()).toContain('Жалоба: Ребёнок');
+      expect(await page.locator('#step-review').textContent()).toContain('Ожидает решения');
+    }
     expectNoErrors(owner);
   }
 
