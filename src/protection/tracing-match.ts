@@ -238,7 +238,24 @@ const requesterNames: NamePart[] = [
   { field: 'requester_patronymic', key: 'patronymic' },
 ];
 
-const formsOf = (written: string | undefined): NameForms | undefined => nameForms(written);
+/**
+ * Names already worked out: a match compares each candidate person's names with the request's
+ * once per reading of the candidate (every person may be the one sought, every other the requester),
+ * and registers repeat their names, so forms are kept (bounded, first in first out, frozen).
+ */
+const formsCache = new Map<string, NameForms | null>();
+const formsCacheLimit = 50_000;
+function formsOf(written: string | undefined): NameForms | undefined {
+  if (written === undefined) return undefined;
+  const hit = formsCache.get(written);
+  if (hit !== undefined) return hit ?? undefined;
+  const forms = nameForms(written);
+  if (written.length <= 200) {
+    formsCache.set(written, forms ? Object.freeze(forms) : null);
+    if (formsCache.size > formsCacheLimit) formsCache.delete(formsCache.keys().next().value!);
+  }
+  return forms;
+}
 
 function nameFields(parts: NamePart[], a: TracedPerson, b: TracedPerson | null, relation: Relation, model: LinkageModel): TracingFieldScore[] {
   return parts.map(({ field, key }) => {

@@ -10,6 +10,8 @@ import { findBirthsByPersonNames, type PersonNameQuery } from '../linkage/people
 import { queryTokens } from '../linkage/names.ts';
 import { modelFromSettings } from '../linkage/scoring.ts';
 import { significantPrefix } from '../places/hierarchy.ts';
+import { appendCaseAction, lockCase } from './cases.ts';
+import type { CaseAccess } from './case-access.ts';
 import type { ProtectionDeps } from './deps.ts';
 import { indexPeople, type PersonFacts, type PersonRole } from './people-index.ts';
 import { birthRange, type Candidate, type CandidatePerson, rankCandidates, tracedOf, type TracingMatch, type TracingQuery } from './tracing-match.ts';
@@ -115,10 +117,7 @@ export async function createTracingRequest(deps: ProtectionDeps, input: NewTraci
   const age = input.sought.approximateAge;
   const soughtRange = age ? birthRange(age.years, today(deps), age.margin ?? 1) : null;
   return deps.db.transaction(async (tx) => {
-    if (input.caseId !== undefined) {
-      const linked = isUuid(input.caseId) ? await findRecord(tx, input.caseId, { type: 'protection_case' }) : undefined;
-      if (!linked || !can(actor, 'protection.case.read', { jurisdiction: linked.jurisdiction }).allowed) throw notFound('caseId');
-    }
+    if (input.caseId !== undefined) await linkedCase(tx, input.caseId, actor, 'read');
     const payload: TracingPayload = { type: 'REQUEST', jurisdiction, requester: input.requester, sought: input.sought, soughtRange, consent: input.consent!, caseId: input.caseId ?? null };
     const result = await createRecord(tx, tracingRecord, { type: 'REQUEST', actor: actorId(actor), officeId: officeOf(actor), payload: payload as unknown as Json }, { clock: deps.clock, idempotencyKey: w.idempotencyKey });
     if (!result.replayed) await reindex(tx, result.record);
@@ -391,11 +390,9 @@ export async function actOnTracing(deps: ProtectionDeps, id: string, action: Tra
         break;
       case 'REUNIFY': {
         const caseId = action.caseId ?? row.data.caseId;
-        if (caseId !== null && caseId !== undefined) {
-          const linked = isUuid(caseId) ? await findRecord(tx, caseId, { type: 'protection_case' }) : undefined;
-          if (!linked || !can(actor, 'protection.case.write', { jurisdiction: linked.jurisdiction }).allowed) throw notFound('caseId');
-        }
-        payload = { type: 'REUNIFY', caseId: caseId ?? null, on: action.on, note: action.note };
+        // The case the reunification is recorded on too: one the actor works on (404 otherwise).
+        if (caseId !== null) await linkedCase(tx, caseId, actor, 'work');
+        payload = { type: 'REUNIFY', caseId, on: action.on, note: action.note };
         if (action.on > today(deps)) throw new AppError('validation_failed', 'the reunification date is in the future', { field: 'on', hint: 'record the reunification once it has happened' });
         break;
       }
@@ -413,9 +410,26 @@ export async function actOnTracing(deps: ProtectionDeps, id: string, action: Tra
         throw new AppError('validation_failed', 'unknown action type', { field: 'type' });
     }
     const result = await appendAction(tx, tracingRecord, row.id, { type: payload.type, actor: actorId(actor), officeId: officeOf(actor), reason, payload: payload as unknown as Json }, { clock: deps.clock, idempotencyKey: w.idempotencyKey, expectedVersion: w.expectedVersion });
-    if (!result.replayed && matchable(row.data) !== matchable(result.record.data)) await reindex(tx, result.record);
+    if (result.replayed) return result.record;
+    if (matchable(row.data) !== matchable(result.record.data)) await reindex(tx, result.record);
+    if (payload.type === 'REUNIFY' && payload.caseId !== null) {
+      // The case records it too, in this transaction (cases.ts checks the case's own rules).
+      await appendCaseAction(tx, deps, payload.caseId, { type: 'REUNIFIED', tracingId: row.id, on: payload.on, relation: row.data.requester.relation }, actor, {
+        ...(w.idempotencyKey && { idempotencyKey: `${w.idempotencyKey}:case` }),
+      });
+    }
     return result.record;
   });
+}
+
+/** A protection case the actor reaches with at least `need` access (the cases module's need to know); 404 naming caseId otherwise. */
+async function linkedCase(tx: Tx, caseId: string, actor: Actor, need: CaseAccess): Promise<void> {
+  try {
+    if (!isUuid(caseId)) throw notFound();
+    await lockCase(tx, caseId, actor, need);
+  } catch (error) {
+    throw error instanceof AppError && error.code === 'not_found' ? notFound('caseId') : error;
+  }
 }
 
 function requireText(text: string | undefined, field: string): string {

@@ -2,16 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAudit } from '../../src/access/audit.ts';
 import type { Declaration } from '../../src/births/declaration.ts';
 import { declareBirth } from '../../src/births/workflow.ts';
-import { createRecord } from '../../src/core/action-log/record-store.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import type { AppError } from '../../src/core/errors.ts';
 import { loadPack } from '../../src/places/pack.ts';
 import { loadPackIntoDb } from '../../src/places/store.ts';
-import { indexPeople, type PersonFacts } from '../../src/protection/people-index.ts';
+import { actOnCase, openCase, readCase } from '../../src/protection/cases.ts';
 import { actOnTracing, createTracingRequest, findMatches, listTracing, readTracing, type NewTracingRequest } from '../../src/protection/tracing.ts';
 import { birthDeps, facilityDeclaration, helperRegistrar } from '../support/births.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
-import { noteRecord } from '../support/note-record.ts';
 import { almaty, astana, caseWorker, districtRegistrar, protectionDeps, supervisor, yesil } from '../support/protection.ts';
 
 /**
@@ -30,22 +28,29 @@ let caseWithoutConsent: string;
 let birthId: string;
 
 /**
- * A protection case's people as the cases module indexes them. Until the cases module lands here,
- * the case is a minimal test record (the people index needs a record id) indexed directly.
+ * A protection case of a separated child, Тимур Алиев, opened by the worker through the cases
+ * module, whose mother Гульнара Алиева and sister are named; with the family's tracing consent or without.
  */
-async function makeCase(tracingConsent: boolean, people: PersonFacts[]): Promise<string> {
-  return db.transaction(async (tx) => {
-    const { record } = await createRecord(tx, noteRecord, { type: 'OPEN', actor: 'system', payload: { jurisdiction: yesil } }, { clock });
-    await indexPeople(tx, { id: record.id, kind: 'case', jurisdiction: yesil, tracingConsent, people });
-    return record.id;
-  });
+async function makeCase(tracingConsent: boolean): Promise<string> {
+  const deps = protectionDeps(db, clock);
+  const opened = await openCase(
+    deps,
+    {
+      kind: 'separated',
+      risk: 'high',
+      child: { surname: 'Алиев', givenName: 'Тимур', sex: 'male', approximateAge: { years: 9, estimatedBy: 'statement' }, languages: ['ru'], identityAsStated: true },
+      separation: {
+        where: '711300000',
+        documentsHeld: [],
+        parents: [{ role: 'mother', surname: 'Алиева', givenName: 'Гульнара' }],
+        siblings: [{ role: 'sibling', surname: 'Алиева', givenName: 'Айгерим', sex: 'female' }],
+      },
+    },
+    { actor: worker },
+  );
+  if (tracingConsent) await actOnCase(deps, opened.id, { type: 'GIVE_CONSENT', purpose: 'tracing', givenBy: { name: 'Тимур Алиев', relation: 'self' } }, { actor: worker });
+  return opened.id;
 }
-
-const timurFamily: PersonFacts[] = [
-  { role: 'child', surname: 'Алиев', givenName: 'Тимур', sex: 'male', bornFrom: '2016-06-01', bornTo: '2018-06-01', lastSeenPlace: '711300000' },
-  { role: 'mother', surname: 'Алиева', givenName: 'Гульнара' },
-  { role: 'sibling', surname: 'Алиева', givenName: 'Айгерим', sex: 'female' },
-];
 
 /** The mother's request, in Latin: her son Timur, about nine, last seen in Astana's Yesil district. */
 const request: NewTracingRequest = {
@@ -66,8 +71,8 @@ const code = async (p: Promise<unknown>) => {
 beforeAll(async () => {
   db = await openTestDb();
   await loadPackIntoDb(db, loadPack('kz'));
-  caseWithConsent = await makeCase(true, timurFamily);
-  caseWithoutConsent = await makeCase(false, timurFamily);
+  caseWithConsent = await makeCase(true);
+  caseWithoutConsent = await makeCase(false);
   // The birth of the mother's child, registered (declared) in Cyrillic years ago, through the births workflow.
   const base = facilityDeclaration();
   const declaration: Declaration = {
@@ -88,6 +93,8 @@ describe('family tracing', () => {
     expect(await code(createTracingRequest(deps(), { ...request, consent: undefined }, { actor: worker }))).toEqual({ code: 'validation_failed', field: 'consent' });
     expect(await code(createTracingRequest(deps(), { ...request, sought: { sex: 'male' } }, { actor: worker }))).toEqual({ code: 'validation_failed', field: 'sought.givenName' });
     expect(await code(createTracingRequest(deps(), request, { actor: districtRegistrar() }))).toMatchObject({ code: 'forbidden' });
+    // A case the worker does not need to know about cannot be linked: the same 404 as for none.
+    expect(await code(createTracingRequest(deps(), { ...request, caseId: caseWithConsent }, { actor: otherWorker }))).toEqual({ code: 'not_found', field: 'caseId' });
   });
 
   it('a request in Latin finds the case’s child and mother in Cyrillic and the birth of that mother’s child, never the case without consent', async () => {
@@ -171,8 +178,14 @@ describe('family tracing', () => {
     r = await actOnTracing(deps(), row.id, { type: 'ASSESS_FAMILY', outcome: 'suitable', note: 'home visit' }, { actor: worker });
     expect(r.status).toBe('ASSESSED');
     expect(await code(actOnTracing(deps(), row.id, { type: 'REUNIFY', on: '2026-12-01', note: 'planned' }, { actor: worker }))).toEqual({ code: 'validation_failed', field: 'on' });
-    r = await actOnTracing(deps(), row.id, { type: 'REUNIFY', on: '2026-11-20', note: 'Timur is home' }, { actor: worker });
-    expect(r.data).toMatchObject({ status: 'REUNIFIED', reunification: { on: '2026-11-20', caseId: null } });
+    // Not on a case the actor does not work on: a colleague assigned to the request, not to the case.
+    await actOnTracing(deps(), row.id, { type: 'ASSIGN', userId: `user:${otherWorker.kind === 'user' ? otherWorker.id : ''}` }, { actor: worker });
+    expect(await code(actOnTracing(deps(), row.id, { type: 'REUNIFY', caseId: caseWithConsent, on: '2026-11-20', note: 'x' }, { actor: otherWorker }))).toEqual({ code: 'not_found', field: 'caseId' });
+    r = await actOnTracing(deps(), row.id, { type: 'REUNIFY', caseId: caseWithConsent, on: '2026-11-20', note: 'Timur is home' }, { actor: worker });
+    expect(r.data).toMatchObject({ status: 'REUNIFIED', reunification: { on: '2026-11-20', caseId: caseWithConsent } });
+    // Recorded on the case in the same transaction.
+    const theCase = await readCase(deps(), caseWithConsent, worker, ctx());
+    expect(theCase.row.data.reunifications).toEqual([expect.objectContaining({ tracingId: row.id, on: '2026-11-20', relation: 'mother' })]);
     // A family found is no longer anyone's match.
     const { rows } = await db.query<{ consent: boolean }>('SELECT consent FROM protection_people WHERE subject_id = $1', [row.id]);
     expect(rows.map((x) => x.consent)).toEqual([false, false]);
