@@ -89,6 +89,7 @@ function ChildViewsStep({ bid }: { bid: Bid }) {
   const [views, setViews] = useState('');
   const [maturity, setMaturity] = useState('');
   const [reason, setReason] = useState('');
+  const [again, setAgain] = useState(false);
   const recorded = bid.childViews;
   return (
     <Section step="childViews" intro={t('child.intro')}>
@@ -117,9 +118,15 @@ function ChildViewsStep({ bid }: { bid: Bid }) {
           <dd>{t('byOn', { who: person(bid, recorded.by), date: format.dateTime(recorded.at) })}</dd>
         </dl>
       ) : null}
-      {allowed(bid, 'CHILD_VIEWS') ? (
+      {allowed(bid, 'CHILD_VIEWS') && recorded && !again ? (
+        <button type="button" onClick={() => setAgain(true)}>
+          {t('child.again')}
+        </button>
+      ) : null}
+      {allowed(bid, 'CHILD_VIEWS') && (!recorded || again) ? (
         <ActionForm
           bid={bid}
+          onDone={() => setAgain(false)}
           title={recorded ? t('child.again') : t('child.record')}
           submit={t('child.submit')}
           build={() => {
@@ -195,7 +202,10 @@ function ParentViewsStep({ bid }: { bid: Bid }) {
 
 function OptionsStep({ bid }: { bid: Bid }) {
   const { t, option } = useBidText();
-  const [chosen, setChosen] = useState<string>(bidOptions[0]);
+  // An option is considered once; the form offers those not on the table yet.
+  const remaining = bidOptions.filter((o) => !bid.options.some((considered) => considered.option === o));
+  const [picked, setChosen] = useState<string>('');
+  const chosen = remaining.includes(picked as (typeof bidOptions)[number]) ? picked : (remaining[0] ?? '');
   const [evidence, setEvidence] = useState('');
   return (
     <Section step="options" intro={t('options.intro')}>
@@ -220,11 +230,11 @@ function OptionsStep({ bid }: { bid: Bid }) {
       ) : (
         <p className="notice">{t('options.none')}</p>
       )}
-      {allowed(bid, 'ADD_OPTION') ? (
-        <ActionForm bid={bid} title={t('options.add')} submit={t('options.submit')} build={() => (evidence.trim() ? { type: 'ADD_OPTION', option: chosen, evidence: evidence.trim() } : undefined)} onDone={() => setEvidence('')}>
+      {allowed(bid, 'ADD_OPTION') && remaining.length ? (
+        <ActionForm bid={bid} title={t('options.add')} submit={t('options.submit')} build={() => (evidence.trim() && chosen ? { type: 'ADD_OPTION', option: chosen, evidence: evidence.trim() } : undefined)} onDone={() => setEvidence('')}>
           {(tried) => (
             <>
-              <SelectField label={t('options.option')} value={chosen} onValueChange={setChosen} options={bidOptions.map((value) => ({ value, label: option(value) }))} />
+              <SelectField label={t('options.option')} value={chosen} onValueChange={setChosen} options={remaining.map((value) => ({ value, label: option(value) }))} />
               <TextAreaField label={t('options.evidence')} help={t('options.evidenceHelp')} value={evidence} onValueChange={setEvidence} required maxLength={4000} rows={3} error={tried && !evidence.trim() ? t('required') : undefined} />
             </>
           )}
