@@ -28,6 +28,12 @@ const ReferralsPage = lazy(() => import('../features/protection/ReferralsPage.ts
 const CasesPage = lazy(() => import('../features/protection/CasesPage.tsx'));
 const CasePage = lazy(() => import('../features/protection/CasePage.tsx'));
 const ProtectionDashboardPage = lazy(() => import('../features/protection/DashboardPage.tsx'));
+const BidsPage = lazy(() => import('../features/protection/bid/BidsPage.tsx'));
+const BidPage = lazy(() => import('../features/protection/bid/BidPage.tsx'));
+const ConveneBidPage = lazy(() => import('../features/protection/bid/ConveneBidPage.tsx'));
+const TracingListPage = lazy(() => import('../features/protection/tracing/TracingListPage.tsx'));
+const TracingFormPage = lazy(() => import('../features/protection/tracing/TracingFormPage.tsx'));
+const TracingPage = lazy(() => import('../features/protection/tracing/TracingPage.tsx'));
 
 export const routes: RouteObject[] = [
   { path: '/sign-in', element: <SignInPage /> },
@@ -70,6 +76,14 @@ export const routes: RouteObject[] = [
       { path: 'protection/cases', element: <CasesPage /> },
       { path: 'protection/cases/:id', element: <CasePage /> },
       { path: 'protection/dashboard', element: <ProtectionDashboardPage /> },
+      // Best-interests determinations: the panel's sign-off list, one BID's guided flow, convening one on a case.
+      { path: 'protection/bids', element: <BidsPage /> },
+      { path: 'protection/bids/:id', element: <BidPage /> },
+      { path: 'protection/cases/:caseId/bids/new', element: <ConveneBidPage /> },
+      // Family tracing: the requests, a new request, one request with its matches and follow-up.
+      { path: 'protection/tracing', element: <TracingListPage /> },
+      { path: 'protection/tracing/new', element: <TracingFormPage /> },
+      { path: 'protection/tracing/:id', element: <TracingPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },
