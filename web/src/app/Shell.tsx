@@ -7,6 +7,7 @@ import { isLanguage, languages, setLanguage } from '../i18n/index.ts';
 import '../features/certificates/nav-messages.ts';
 import '../features/linkage/nav-messages.ts';
 import '../features/protection/nav-messages.ts';
+import '../features/protection/bid/nav-messages.ts';
 import { OutboxBadge } from '../features/offline/OutboxBadge.tsx';
 import { useGuardedSignOut } from '../features/offline/SignOutGuard.tsx';
 import { useOnline } from './online.ts';
@@ -25,6 +26,7 @@ const navigation: { to: string; label: string; scopes: string[] }[] = [
   { to: '/protection/cases', label: 'nav.protectionCases', scopes: ['protection.case.read'] },
   { to: '/protection/dashboard', label: 'nav.protectionDashboard', scopes: ['protection.case.supervise'] },
   { to: '/protection/tracing', label: 'nav.protectionTracing', scopes: ['protection.case.read'] },
+  { to: '/protection/bids', label: 'nav.bids', scopes: ['protection.bid.decide', 'protection.case.read'] },
   { to: '/admin/users', label: 'nav.users', scopes: ['user.manage'] },
   { to: '/admin/clients', label: 'nav.clients', scopes: ['system.admin'] },
   { to: '/admin/audit', label: 'nav.audit', scopes: ['audit.read'] },

@@ -10,6 +10,8 @@ export const bidPath = (bidId: string) => `/protection/bids/${bidId}`;
 export const bidsPath = '/protection/bids';
 export const tracingPath = '/protection/tracing';
 export const tracingRequestPath = (id: string) => `/protection/tracing/${id}`;
+export const conveneBidPath = (caseId: string) => `/protection/cases/${caseId}/bids/new`;
+export const newTracingPath = (caseId: string) => `/protection/tracing/new?case=${caseId}`;
 
 /** A determination of the case: its question, where it stands, the decision once made. */
 export function BidLink({ bidId, question, status, decision }: { bidId: string; question: string; status?: string; decision?: string }) {

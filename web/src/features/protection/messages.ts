@@ -219,7 +219,7 @@ export const protectionMessages: Messages = {
       withdrawnOn: 'withdrawn {{date}}',
     },
     purpose: { sharing: 'Sharing with an agency', tracing: 'Family tracing', data_use: 'Use of the data' },
-    bids: { title: 'Best-interests determinations', none: 'No determination.', open: 'Determination: {{question}}', decided: 'decided: {{option}}' },
+    bids: { title: 'Best-interests determinations', none: 'No determination.', open: 'Determination: {{question}}', decided: 'decided: {{option}}', convene: 'Convene a best-interests determination', trace: 'New family tracing request' },
     bidStatus: { convened: 'Panel convened', decided: 'Decided', reopened: 'Reopened' },
     bidQuestion: { durable_solution: 'durable solution', separation_from_parents: 'separation from parents', alternative_care: 'alternative care', other: 'other question' },
     bidOption: {
@@ -542,7 +542,7 @@ export const protectionMessages: Messages = {
       withdrawnOn: 'отозвано {{date}}',
     },
     purpose: { sharing: 'Передача сведений в службу', tracing: 'Розыск семьи', data_use: 'Использование данных' },
-    bids: { title: 'Определение наилучших интересов', none: 'Определений нет.', open: 'Определение: {{question}}', decided: 'решено: {{option}}' },
+    bids: { title: 'Определение наилучших интересов', none: 'Определений нет.', open: 'Определение: {{question}}', decided: 'решено: {{option}}', convene: 'Созвать комиссию по определению интересов', trace: 'Новый запрос на розыск семьи' },
     bidStatus: { convened: 'Комиссия созвана', decided: 'Решено', reopened: 'Пересматривается' },
     bidQuestion: { durable_solution: 'долгосрочное решение', separation_from_parents: 'разлучение с родителями', alternative_care: 'альтернативный уход', other: 'другой вопрос' },
     bidOption: {
@@ -857,7 +857,7 @@ export const protectionMessages: Messages = {
       withdrawnOn: 'кері алынды {{date}}',
     },
     purpose: { sharing: 'Қызметке мәлімет беру', tracing: 'Отбасын іздеу', data_use: 'Деректерді пайдалану' },
-    bids: { title: 'Ең жақсы мүдделерді анықтау', none: 'Анықтау жоқ.', open: 'Анықтау: {{question}}', decided: 'шешім: {{option}}' },
+    bids: { title: 'Ең жақсы мүдделерді анықтау', none: 'Анықтау жоқ.', open: 'Анықтау: {{question}}', decided: 'шешім: {{option}}', convene: 'Мүдделерді анықтау комиссиясын шақыру', trace: 'Отбасын іздеуге жаңа сұрау' },
     bidStatus: { convened: 'Комиссия шақырылды', decided: 'Шешілді', reopened: 'Қайта қаралуда' },
     bidQuestion: { durable_solution: 'ұзақ мерзімді шешім', separation_from_parents: 'ата-анадан ажырату', alternative_care: 'балама күтім', other: 'басқа мәселе' },
     bidOption: {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { SelectField, TextAreaField, TextField } from '../../../app/fields.tsx';
 import { consentPurposes, documentTypes, type CaseHistoryEntry, personName, type Risk, risks, taskOverdue, agencies } from '../api.ts';
-import { BidLink } from '../BidLink.tsx';
+import { BidLink, conveneBidPath, newTracingPath } from '../BidLink.tsx';
 import { RiskBadge } from '../RiskBadge.tsx';
 import { useProtectionText } from '../text.ts';
 import { ActionButton, ActionForm } from './ActionForm.tsx';
@@ -306,6 +306,11 @@ export function Bids() {
           </li>
         ))}
       </ul>
+      {view.access === 'work' || view.access === 'supervise' ? (
+        <p className="case-links">
+          <Link to={conveneBidPath(view.id)}>{t('bids.convene')}</Link> · <Link to={newTracingPath(view.id)}>{t('bids.trace')}</Link>
+        </p>
+      ) : null}
     </section>
   );
 }
