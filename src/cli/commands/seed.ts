@@ -12,6 +12,8 @@ import { systemClock } from '../../core/clock.ts';
 import { loadPack } from '../../places/pack.ts';
 import { loadPackIntoDb } from '../../places/store.ts';
 import { withDb } from '../context.ts';
+import { seedDemoProtection } from '../../protection/demo.ts';
+import { protectionDepsFor } from '../../protection/deps.ts';
 
 export function registerSeed(program: Command): void {
   program
@@ -47,6 +49,10 @@ export function registerSeed(program: Command): void {
           const birthDeps = birthDepsFor(db, systemClock, config.pack);
           const births = await seedDemoBirths(birthDeps);
           process.stdout.write(`${births.births} demo births in Astana: notified, declared, validated and registered (an undocumented mother and a foundling among them), the declared ones with a specimen PDF attached\n`);
+          const protection = await seedDemoProtection(protectionDepsFor(db, systemClock, config.pack));
+          process.stdout.write(
+            `child protection: the demo births' flags are referrals in demo.case_worker's inbox; ${protection.cases} unaccompanied child's case and ${protection.tracing} tracing request from his mother, in Latin script, to match\n`,
+          );
           const certificate = await seedDemoCertificate({ ...certificateDepsFor(birthDeps, config), passphrase: config.signingKeyPassphrase ?? demoSigningKeyPassphrase });
           if (certificate) process.stdout.write(`demo certificate ${certificate.serial}; open its QR link to try the verification page:\n  ${certificate.verifyLink}\n`);
           if (!config.demo) process.stdout.write('TIRKEU_DEMO is not set: each demo user must choose a new password at first sign-in\n');
