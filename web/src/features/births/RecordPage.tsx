@@ -12,7 +12,7 @@ import { PendingCorrection } from './record/Correction.tsx';
 import { Documents, Warnings } from './record/Documents.tsx';
 import { Facts } from './record/Facts.tsx';
 import { useRecordText } from './record/labels.ts';
-import { Citizenship, Summary } from './record/Summary.tsx';
+import { Citizenship, ProtectionReferrals, Summary } from './record/Summary.tsx';
 import { Timeline } from './record/Timeline.tsx';
 import './record/record.css';
 
@@ -62,6 +62,7 @@ export default function RecordPage() {
         </p>
       ) : null}
       <DuplicateBanner recordId={view.id} status={view.status} duplicates={view.data.duplicates} />
+      <ProtectionReferrals view={view} />
       <div className="record-columns">
         <Summary view={view} names={names} me={actor} />
         <Citizenship view={view} />

@@ -123,3 +123,27 @@ export function Citizenship({ view }: { view: BirthView }) {
     </section>
   );
 }
+
+/** The protection referrals the birth raised: the registrar sees each flag and that it was referred. */
+export function ProtectionReferrals({ view }: { view: BirthView }) {
+  const { t, language, format } = useRecordText();
+  const referrals = view.protection ?? [];
+  if (referrals.length === 0) return null;
+  const lang = (names: { kk: string; ru: string; en: string }) => names[language as keyof typeof names] ?? names.en;
+  return (
+    <section className="warning protection-referrals" role="note" aria-labelledby="protection-title">
+      <h2 id="protection-title">{t('protection.title')}</h2>
+      <p>{t('protection.body')}</p>
+      <ul>
+        {referrals.flatMap((r) =>
+          r.flags.map((f) => (
+            <li key={`${r.referralId}-${f.code}`} data-flag={f.code}>
+              <strong>{lang(f.name)}</strong> — {lang(f.reason)}. {t('protection.due', { at: format.dateTime(r.dueAt) })};{' '}
+              {r.acknowledged ? t('protection.acknowledged') : t('protection.waiting')}
+            </li>
+          )),
+        )}
+      </ul>
+    </section>
+  );
+}

@@ -13,6 +13,20 @@ export interface BirthView {
   data: BirthState;
   warnings: string[];
   allowedActions: string[];
+  /** The child-protection referrals the record raised (only on a read). */
+  protection?: ReferralNotice[];
+}
+
+type Names = { kk: string; ru: string; en: string };
+
+/** A referral to child protection as the birth record shows it: the flags, named, and its deadline. */
+export interface ReferralNotice {
+  referralId: string;
+  flags: { code: string; risk: string; name: Names; reason: Names }[];
+  risk: string;
+  referredAt: string;
+  dueAt: string;
+  acknowledged: boolean;
 }
 
 /** One action of the record's history, as GET /records/:id/actions answers it. */

@@ -42,6 +42,13 @@ export const recordMessages: Messages = {
       notifiedAt: 'Notified on',
       overdueSince: 'Overdue since',
     },
+    protection: {
+      title: 'Referred to child protection',
+      body: 'The facts of this birth raised these flags; the protection service of the district was told at once. Registration goes on as usual.',
+      due: 'First contact due by {{at}}',
+      acknowledged: 'A case worker has taken it up',
+      waiting: 'Not yet taken up',
+    },
     citizenship: {
       result: 'Result',
       reason: 'Why',
@@ -295,6 +302,13 @@ export const recordMessages: Messages = {
       notifiedAt: 'Дата извещения',
       overdueSince: 'Срок истёк',
     },
+    protection: {
+      title: 'Направлено в службу защиты детей',
+      body: 'Сведения об этом рождении подняли эти отметки; служба защиты района извещена сразу. Регистрация идёт как обычно.',
+      due: 'Первый контакт до {{at}}',
+      acknowledged: 'Социальный работник принял направление',
+      waiting: 'Ещё не принято',
+    },
     citizenship: {
       result: 'Результат',
       reason: 'Основание',
@@ -547,6 +561,13 @@ export const recordMessages: Messages = {
       version: 'Нұсқасы',
       notifiedAt: 'Хабарланған күні',
       overdueSince: 'Мерзімі өткен күн',
+    },
+    protection: {
+      title: 'Балаларды қорғау қызметіне жіберілді',
+      body: 'Осы туу туралы мәліметтер мына белгілерді көтерді; аудандағы қорғау қызметіне бірден хабарланды. Тіркеу әдеттегідей жүреді.',
+      due: 'Алғашқы байланыс мерзімі: {{at}}',
+      acknowledged: 'Әлеуметтік қызметкер қабылдады',
+      waiting: 'Әлі қабылданбаған',
     },
     citizenship: {
       result: 'Нәтиже',
