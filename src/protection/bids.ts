@@ -357,3 +357,17 @@ export async function listBids(deps: ProtectionDeps, actor: Actor | undefined, q
   const last = items.at(-1);
   return { items, nextCursor: last && items.length === query.limit ? Buffer.from(`${last.updatedAt.toISOString()}|${last.id}`).toString('base64url') : null };
 }
+
+/**
+ * For the supervisor's dashboard: how many determinations of a jurisdiction (a KATO prefix; '' for
+ * the whole country) stand decided for each option (a decision under appeal still counts). An aggregate, no rows loaded.
+ */
+export async function bidOutcomeCounts(db: Queryable, within: string): Promise<{ option: string; count: number }[]> {
+  const { rows } = await db.query<{ option: string; count: number }>(
+    `SELECT data->'decision'->>'option' AS option, count(*)::int AS count FROM records
+     WHERE type = $1 AND status IN ('DECIDED', 'APPEALED') AND jurisdiction LIKE $2::text || '%' AND data->'decision'->>'option' IS NOT NULL
+     GROUP BY 1 ORDER BY 2 DESC, 1`,
+    [bidRecord.type, within],
+  );
+  return rows;
+}

@@ -239,6 +239,8 @@ const routes: Record<string, Row> = {
   'GET /api/v1/protection/tracing/:id': { request: async (w, i) => get(`/api/v1/protection/tracing/${await w.tracing(i)}`), ok: 200, outside: 404 },
   'GET /api/v1/protection/tracing/:id/matches': { request: async (w, i) => get(`/api/v1/protection/tracing/${await w.tracing(i)}/matches`), ok: 200, outside: 404 },
   'POST /api/v1/protection/tracing/:id/actions': { request: async (w, i) => post(`/api/v1/protection/tracing/${await w.tracing(i)}/actions`, { type: 'WITHDRAW_CONSENT', reason: 'the family asked' }), ok: 200, outside: 404 },
+  'GET /api/v1/protection/dashboard': { request: () => get('/api/v1/protection/dashboard'), ok: 200, outside: 'same' },
+  'GET /api/v1/protection/reports/counts.csv': { request: () => get('/api/v1/protection/reports/counts.csv?from=2026-01-01&to=2026-12-31'), ok: 200, outside: 'same' },
   'GET /api/v1/records/:id': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}`), ok: 200, outside: 404 },
   'GET /api/v1/records/:id/actions': { request: (w, i) => get(`/api/v1/records/${side(w, i, 'record')}/actions`), ok: 200, outside: 404 },
 };

@@ -3,6 +3,7 @@ import type { App } from '../types.ts';
 import { registerProtectionBidRoutes } from './protection-bids.ts';
 import { registerProtectionCaseRoutes } from './protection-cases.ts';
 import { registerProtectionReferralRoutes } from './protection-referrals.ts';
+import { registerProtectionReportRoutes } from './protection-reports.ts';
 import { registerProtectionTracingRoutes } from './protection-tracing.ts';
 
 /** Child protection: the referral inbox, cases, best-interests determinations, family tracing. */
@@ -11,4 +12,5 @@ export function registerProtectionRoutes(app: App, deps: ProtectionDeps): void {
   registerProtectionCaseRoutes(app, deps);
   registerProtectionBidRoutes(app, deps);
   registerProtectionTracingRoutes(app, deps);
+  registerProtectionReportRoutes(app, deps);
 }
