@@ -15,6 +15,9 @@ CREATE TABLE protection_referrals (
   risk text NOT NULL,
   -- notification | declaration | registration | correction | overdue
   stage text NOT NULL,
+  -- The child's date of birth and sex as the birth gave them, for the counts by age and sex.
+  child_dob date NOT NULL,
+  child_sex text,
   -- open | acknowledged
   status text NOT NULL,
   created_at timestamptz NOT NULL,

@@ -32,7 +32,7 @@ export function screeningFactsOf(record: BirthRow, stage: ScreeningStage, on: st
     jurisdiction: record.jurisdiction,
     stage,
     on,
-    child: { dateOfBirth: child.dateOfBirth },
+    child: { dateOfBirth: child.dateOfBirth, ...(child.sex && { sex: child.sex }) },
     path: declaration?.path,
     citizenship: state.registration?.citizenship.result,
     mother: screenedParent(declaration ? declaration.mother : state.notification?.mother),

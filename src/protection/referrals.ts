@@ -58,9 +58,9 @@ export async function referBirth(tx: Tx, clock: Clock, settings: ProtectionSetti
   const id = uuidv7(now.getTime());
   const dueAt = deadlineOf(now, risk, settings);
   const { rows } = await tx.query<Referral>(
-    `INSERT INTO protection_referrals (id, record_id, jurisdiction, flags, risk, stage, status, created_at, due_at)
-     VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8) RETURNING ${referralSelect}`,
-    [id, facts.recordId, facts.jurisdiction, JSON.stringify(fresh), risk, facts.stage, now, dueAt],
+    `INSERT INTO protection_referrals (id, record_id, jurisdiction, flags, risk, stage, status, created_at, due_at, child_dob, child_sex)
+     VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10) RETURNING ${referralSelect}`,
+    [id, facts.recordId, facts.jurisdiction, JSON.stringify(fresh), risk, facts.stage, now, dueAt, facts.child.dateOfBirth, facts.child.sex ?? null],
   );
   for (const flag of fresh) {
     await tx.query('INSERT INTO protection_flags (record_id, code, referral_id) VALUES ($1, $2, $3)', [facts.recordId, flag.code, id]);

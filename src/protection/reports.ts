@@ -42,9 +42,9 @@ async function countCells(deps: ProtectionDeps, within: string, p: ReportPeriod)
   const years = (on: string, dob: string) => `date_part('year', age(${on}::timestamp, ${dob}::timestamp))::int`;
   // The child of a referral is the birth record's child (its sex and date of birth, as record linkage indexed them).
   const referrals = await deps.db.query<CountCell>(
-    `SELECT 'referrals' AS measure, b.breakdown, substr(p.jurisdiction, 1, 2) AS region, ${month('p.created_at')} AS period, s.child_sex AS sex,
-            ${years(localDay('p.created_at'), 's.child_dob')} AS years, count(*)::int AS count
-     FROM protection_referrals p LEFT JOIN linkage_subjects s ON s.record_id = p.record_id
+    `SELECT 'referrals' AS measure, b.breakdown, substr(p.jurisdiction, 1, 2) AS region, ${month('p.created_at')} AS period, p.child_sex AS sex,
+            ${years(localDay('p.created_at'), 'p.child_dob')} AS years, count(*)::int AS count
+     FROM protection_referrals p
      CROSS JOIN LATERAL (SELECT 'all' UNION ALL SELECT 'risk:' || p.risk UNION ALL SELECT 'flag:' || (f->>'code') FROM jsonb_array_elements(p.flags) f) b (breakdown)
      WHERE p.jurisdiction LIKE $1::text || '%' AND ${bounds('p.created_at')}
      GROUP BY 1, 2, 3, 4, 5, 6`,

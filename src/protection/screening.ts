@@ -27,7 +27,7 @@ export interface ScreeningFacts {
   stage: ScreeningStage;
   /** The local date of the stage (today where the registry is). */
   on: string;
-  child: { dateOfBirth: string };
+  child: { dateOfBirth: string; sex?: 'male' | 'female' };
   /** The declaration's legal path, once declared. */
   path?: string;
   /** The citizenship at birth worked out at registration or correction. */
