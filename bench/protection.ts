@@ -8,7 +8,7 @@ import type { Declaration } from '../src/births/declaration.ts';
 import { birthDepsFor, declareBirth, recordEvidenceSeen, registerBirth, validateBirth } from '../src/births/workflow.ts';
 import type { Json } from '../src/core/action-log/hashing.ts';
 import { type BulkRecord, createRecordsInBulk, type NewAction } from '../src/core/action-log/record-store.ts';
-import { type Clock, fixedClock, systemClock } from '../src/core/clock.ts';
+import { fixedClock, systemClock } from '../src/core/clock.ts';
 import type { Db, Queryable } from '../src/core/db/types.ts';
 import { uuidv7 } from '../src/core/ids.ts';
 import { nameForms } from '../src/linkage/names.ts';
@@ -234,6 +234,30 @@ async function benchRegistration(db: Db, driver: string, count: number): Promise
   report(`protection_register_${driver}_referral_added_p50_ms`, round(percentile(r, 50) - percentile(c, 50)));
   report(`protection_register_${driver}_referral_added_p95_ms`, round(percentile(r, 95) - percentile(c, 95)));
   report(`protection_register_${driver}_skipped_duplicates`, skipped);
+  // The referral's own cost in the registration's transaction: referBirth alone (screen, look up the
+  // record's flags, write the referral, its flags, the event and the deadline job), timed inside it.
+  const settings = protectionDepsFor(db, systemClock, 'kz').settings;
+  const refer: number[] = [];
+  const pass: number[] = [];
+  for (let i = 0; i < count + 20; i++) {
+    const at = new Date();
+    const birthId = uuidv7(at.getTime());
+    await db.copyFrom('records', birthColumns, [[birthId, 'birth', 'REGISTERED', 1, '711300000', officeId, null, '{}', 'bench', at, at]]);
+    const facts: ScreeningFacts = { recordId: birthId, jurisdiction: '711300000', stage: 'registration', on: today, child: { dateOfBirth: today }, mother: { legalStatus: 'citizen', hasDocument: true, age: 30 } };
+    for (const [flagged, into] of [[false, pass], [true, refer]] as const) {
+      await db.transaction(async (tx) => {
+        const t0 = performance.now();
+        const referral = await referBirth(tx, systemClock, settings, { ...facts, ...(flagged && { citizenship: 'undetermined' }) });
+        if (i >= 20) into.push(performance.now() - t0);
+        if (flagged !== (referral !== undefined)) throw new Error('screening raised the wrong referral');
+      });
+    }
+  }
+  times(refer);
+  times(pass);
+  report(`protection_referbirth_${driver}_nothing_raised_p95_ms`, round(percentile(pass, 95), 3));
+  report(`protection_referbirth_${driver}_referral_written_p50_ms`, round(percentile(refer, 50)));
+  report(`protection_referbirth_${driver}_referral_written_p95_ms`, round(percentile(refer, 95)));
   report(`protection_register_${driver}_referrals_written`, referrals);
 }
 
@@ -368,7 +392,7 @@ interface Seeded {
   regions: string[];
 }
 
-async function seedCases(db: Db, count: number, deps: ProtectionDeps): Promise<Seeded> {
+export async function seedCases(db: Db, count: number, deps: ProtectionDeps): Promise<Seeded> {
   const places = districts();
   const workers = 2_000;
   const r = prng(7);
@@ -560,7 +584,7 @@ async function timeCalls(label: string, n: number, call: (i: number) => Promise<
   report(`${label}_mean_rows`, round(rows / n, 1));
 }
 
-async function benchLists(db: Db, driver: string, count: number, deps: ProtectionDeps, seeded: Seeded): Promise<void> {
+export async function benchLists(db: Db, driver: string, count: number, deps: ProtectionDeps, seeded: Seeded): Promise<void> {
   const ctx: RequestContext = { clock: deps.clock, clientAddress: null, requestId: 'bench' };
   const label = `protection_${driver}_${count >= 1000 ? `${count / 1000}k` : count}`;
   const { rows: loads } = await db.query<{ actor: string; n: number }>(
