@@ -5,6 +5,7 @@ import { benchCertificateVerify } from './certificate-verify.ts';
 import { benchCertificateRender } from './certificate-render.ts';
 import { benchLinkage } from './linkage.ts';
 import { benchPlaces } from './places.ts';
+import { benchProtection } from './protection.ts';
 import { benchProtectionTracing } from './protection-tracing.ts';
 import { benchRecords } from './records.ts';
 import { benchWebPicker } from './web-picker.ts';
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<void>> = {
   'certificate-verify': () => benchCertificateVerify(),
   'certificate-render': () => benchCertificateRender(),
   linkage: () => benchLinkage(),
+  protection: () => benchProtection(),
   'protection-tracing': () => benchProtectionTracing(),
   'web-size': () => benchWebSize(),
   'web-tti': () => benchWebTti(),
