@@ -326,7 +326,7 @@ function sideRowsOf(row: CaseRow, today: string, into: SideRows): void {
     members.add(`${actor}|${role}`);
     into.members.push([row.id, actor, role]);
   }
-  for (const task of row.status === 'CLOSED' ? [] : openTasks(s)) into.tasks.push([row.id, task.id, task.kind, task.assignee, task.dueOn, task.dueAt]);
+  for (const task of row.status === 'CLOSED' ? [] : openTasks(s)) into.tasks.push([row.id, task.id, task.kind, task.assignee, task.dueOn, task.dueAt, row.jurisdiction, task.dueAt ?? (task.dueOn ? new Date(`${task.dueOn}T00:00:00Z`) : null)]);
   casePeople(s, today).forEach((facts, person) => {
     into.people.push([row.id, person, 'case', facts.role, row.jurisdiction, s.tracingConsent, facts.sex ?? null, facts.bornFrom ?? facts.dateOfBirth ?? null, facts.bornTo ?? facts.dateOfBirth ?? null, JSON.stringify(facts)]);
     const keys = new Map<string, string>();
@@ -341,13 +341,13 @@ function sideRowsOf(row: CaseRow, today: string, into: SideRows): void {
 async function copySide(db: Queryable & { copyFrom: Db['copyFrom'] }, side: SideRows): Promise<void> {
   await db.copyFrom('protection_cases', ['id', 'jurisdiction', 'stage', 'risk', 'kind', 'transfer_to', 'opened_at', 'updated_at'], side.cases);
   await db.copyFrom('protection_case_members', ['case_id', 'actor', 'role'], side.members);
-  await db.copyFrom('protection_case_tasks', ['case_id', 'task_id', 'kind', 'assignee', 'due_on', 'due_at'], side.tasks);
+  await db.copyFrom('protection_case_tasks', ['case_id', 'task_id', 'kind', 'assignee', 'due_on', 'due_at', 'jurisdiction', 'due'], side.tasks);
   await db.copyFrom('protection_people', ['subject_id', 'person', 'kind', 'role', 'jurisdiction', 'consent', 'sex', 'born_from', 'born_to', 'facts'], side.people);
   await db.copyFrom('protection_person_names', ['key', 'match', 'subject_id', 'person'], side.names);
 }
 
 const birthColumns = ['id', 'type', 'status', 'version', 'jurisdiction', 'office_id', 'ref', 'data', 'head_hash', 'created_at', 'updated_at'];
-const referralColumns = ['id', 'record_id', 'jurisdiction', 'flags', 'risk', 'stage', 'status', 'created_at', 'due_at', 'escalated_at', 'case_id', 'acknowledged_at', 'acknowledged_by', 'first_contact_at'];
+const referralColumns = ['id', 'record_id', 'jurisdiction', 'flags', 'risk', 'stage', 'status', 'created_at', 'due_at', 'escalated_at', 'case_id', 'acknowledged_at', 'acknowledged_by', 'first_contact_at', 'child_dob', 'child_sex'];
 const statelessFlags: Flag[] = [{ code: 'statelessness_risk', risk: 'high' }];
 const undocumentedFlags: Flag[] = [
   { code: 'mother_undocumented', risk: 'medium' },
@@ -370,7 +370,7 @@ async function writeCases(db: Db, specs: CaseSpec[], at: Date, today: string, se
   for (const spec of specs) {
     const dueAt = deadlineOf(spec.referredAt, spec.risk, settings);
     births.push([spec.birthId, 'birth', 'REGISTERED', 1, spec.district, officeId, null, '{}', 'bench', spec.referredAt, spec.referredAt]);
-    referrals.push([spec.referralId, spec.birthId, spec.district, JSON.stringify(spec.flags), spec.risk, 'registration', 'acknowledged', spec.referredAt, dueAt, dueAt < at ? dueAt : null, spec.caseId, at, spec.owner, spec.contact ? at : null]);
+    referrals.push([spec.referralId, spec.birthId, spec.district, JSON.stringify(spec.flags), spec.risk, 'registration', 'acknowledged', spec.referredAt, dueAt, dueAt < at ? dueAt : null, spec.caseId, at, spec.owner, spec.contact ? at : null, spec.child.dateOfBirth ?? '2026-01-01', spec.child.sex ?? null]);
     for (const f of spec.flags) flags.push([spec.birthId, f.code, spec.referralId]);
     items.push({ recordId: spec.caseId, actions: historyOf(spec, at, dueAt) });
   }
@@ -468,7 +468,7 @@ export async function seedCases(db: Db, count: number, deps: ProtectionDeps): Pr
     const birthId = uuidv7(created.getTime());
     const id = uuidv7(created.getTime());
     births.push([birthId, 'birth', 'REGISTERED', 1, district, officeId, null, '{}', 'bench', created, created]);
-    open.push([id, birthId, district, JSON.stringify(flagsOf), risk, 'registration', 'open', created, dueAt, dueAt.getTime() < now ? dueAt : null, null, null, null, null]);
+    open.push([id, birthId, district, JSON.stringify(flagsOf), risk, 'registration', 'open', created, dueAt, dueAt.getTime() < now ? dueAt : null, null, null, null, null, isoDate(created.getTime() - 40 * 86_400_000), r() < 0.5 ? 'male' : 'female']);
     for (const f of flagsOf) flags.push([birthId, f.code, id]);
   }
   await db.copyFrom('records', birthColumns, births);

@@ -35,6 +35,11 @@ CREATE TABLE protection_case_tasks (
   assignee text NOT NULL,
   due_on date,
   due_at timestamptz,
+  -- The case's jurisdiction, so a supervisor's task list reads only the region's tasks.
+  jurisdiction text NOT NULL,
+  -- When the task falls due, for ordering: due_at, or the start of due_on.
+  due timestamptz,
   PRIMARY KEY (case_id, task_id)
 );
 CREATE INDEX protection_case_tasks_assignee ON protection_case_tasks (assignee);
+CREATE INDEX protection_case_tasks_area ON protection_case_tasks (jurisdiction text_pattern_ops, due);

@@ -44,8 +44,8 @@ export async function readDashboard(deps: ProtectionDeps, actor: Actor | undefin
       [within],
     ),
     db.query<{ count: number }>(
-      `SELECT count(*)::int AS count FROM protection_case_tasks t JOIN protection_cases c ON c.id = t.case_id
-       WHERE c.jurisdiction LIKE $1::text || '%' AND (t.due_at < $2::timestamptz OR t.due_on < $3::date)`,
+      `SELECT count(*)::int AS count FROM protection_case_tasks t
+       WHERE t.jurisdiction LIKE $1::text || '%' AND (t.due_at < $2::timestamptz OR t.due_on < $3::date)`,
       [within, now, today],
     ),
     db.query<{ escalated: number; count: number; withinDeadline: number; medianHours: number | null }>(
