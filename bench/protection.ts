@@ -16,7 +16,8 @@ import { loadPack } from '../src/places/pack.ts';
 import { loadPackIntoDb } from '../src/places/store.ts';
 import { casePeople, indexCasePeople, syncCaseIndex, type CaseRow } from '../src/protection/case-index.ts';
 import { caseRecord, type CaseState, openTasks, pendingTransfer } from '../src/protection/case-record.ts';
-import { actOnCase, listCases, localDate, openCase } from '../src/protection/cases.ts';
+import { actOnCase, listCases, openCase } from '../src/protection/cases.ts';
+import { localDate } from '../src/core/dates.ts';
 import { type ProtectionDeps, protectionDepsFor } from '../src/protection/deps.ts';
 import { listReferrals, referBirth } from '../src/protection/referrals.ts';
 import { deadlineOf, type Flag, highestRisk, screen, type ScreeningFacts, type ScreeningStage } from '../src/protection/screening.ts';
@@ -326,7 +327,7 @@ function sideRowsOf(row: CaseRow, today: string, into: SideRows): void {
     members.add(`${actor}|${role}`);
     into.members.push([row.id, actor, role]);
   }
-  for (const task of row.status === 'CLOSED' ? [] : openTasks(s)) into.tasks.push([row.id, task.id, task.kind, task.assignee, task.dueOn, task.dueAt, row.jurisdiction, task.dueAt ?? (task.dueOn ? new Date(`${task.dueOn}T00:00:00Z`) : null)]);
+  for (const task of row.status === 'CLOSED' ? [] : openTasks(s)) into.tasks.push([row.id, task.id, task.kind, task.assignee, task.dueOn, task.dueAt, row.jurisdiction, task.dueAt ?? (task.dueOn ? new Date(`${task.dueOn}T00:00:00Z`) : null), task.title]);
   casePeople(s, today).forEach((facts, person) => {
     into.people.push([row.id, person, 'case', facts.role, row.jurisdiction, s.tracingConsent, facts.sex ?? null, facts.bornFrom ?? facts.dateOfBirth ?? null, facts.bornTo ?? facts.dateOfBirth ?? null, JSON.stringify(facts)]);
     const keys = new Map<string, string>();
@@ -341,7 +342,7 @@ function sideRowsOf(row: CaseRow, today: string, into: SideRows): void {
 async function copySide(db: Queryable & { copyFrom: Db['copyFrom'] }, side: SideRows): Promise<void> {
   await db.copyFrom('protection_cases', ['id', 'jurisdiction', 'stage', 'risk', 'kind', 'transfer_to', 'opened_at', 'updated_at'], side.cases);
   await db.copyFrom('protection_case_members', ['case_id', 'actor', 'role'], side.members);
-  await db.copyFrom('protection_case_tasks', ['case_id', 'task_id', 'kind', 'assignee', 'due_on', 'due_at', 'jurisdiction', 'due'], side.tasks);
+  await db.copyFrom('protection_case_tasks', ['case_id', 'task_id', 'kind', 'assignee', 'due_on', 'due_at', 'jurisdiction', 'due', 'title'], side.tasks);
   await db.copyFrom('protection_people', ['subject_id', 'person', 'kind', 'role', 'jurisdiction', 'consent', 'sex', 'born_from', 'born_to', 'facts'], side.people);
   await db.copyFrom('protection_person_names', ['key', 'match', 'subject_id', 'person'], side.names);
 }

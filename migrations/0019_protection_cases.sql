@@ -39,6 +39,8 @@ CREATE TABLE protection_case_tasks (
   jurisdiction text NOT NULL,
   -- When the task falls due, for ordering: due_at, or the start of due_on.
   due timestamptz,
+  -- What the task is, so a task list reads no case record.
+  title text NOT NULL,
   PRIMARY KEY (case_id, task_id)
 );
 CREATE INDEX protection_case_tasks_assignee ON protection_case_tasks (assignee);

@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Db, Queryable, Tx } from '../core/db/types.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { isUuid } from '../core/ids.ts';
+import { localDate } from '../core/dates.ts';
 import { appendEvent } from '../core/jobs/events.ts';
 import { findFacility, findPlace } from '../places/store.ts';
 import { allocateActNumber, allocateIin } from './allocation.ts';
@@ -53,18 +54,7 @@ export function birthDepsFor(db: Db, clock: Clock, pack: string): BirthDeps {
   return { db, clock, rules: parseBirthRules(settings), timeZone: settings.timeZone, linkage: loadLinkageSettings(pack), protection: loadProtectionSettings(pack) };
 }
 
-/** Today's date where the registry is (the pack's time zone), as YYYY-MM-DD. */
-export function localDate(at: Date, timeZone: string): string {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dateFormats.set(timeZone, format);
-  }
-  return format.format(at);
-}
-
-/** Building a DateTimeFormat costs far more than using one: one per time zone, made once. */
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
+export { localDate };
 
 export { actorId };
 

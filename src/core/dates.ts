@@ -36,3 +36,16 @@ export function addDays(date: string, n: number): string {
   const t = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) + n * 86_400_000;
   return new Date(t).toISOString().slice(0, 10);
 }
+
+/** Building a DateTimeFormat costs far more than using one: one per time zone, made once. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date of an instant where the registry is (the pack's time zone), as YYYY-MM-DD. */
+export function localDate(at: Date, timeZone: string): string {
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(at);
+}

@@ -1,3 +1,4 @@
+import { localDate } from '../core/dates.ts';
 import { type Static, type TProperties, type TSchema, Type } from 'typebox';
 import { audit, type RequestContext } from '../access/audit.ts';
 import { type Actor, actorId, authorize, can } from '../access/policy.ts';
@@ -83,7 +84,7 @@ const memberId = (ref: string) => (ref.startsWith('user:') ? ref : `user:${ref}`
 
 /** Today where the registry is (the pack's time zone), as YYYY-MM-DD. */
 function today(deps: ProtectionDeps): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: deps.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(deps.clock.now());
+  return localDate(deps.clock.now(), deps.timeZone);
 }
 
 async function findCase(db: Queryable, caseId: string): Promise<RecordRow<CaseState & Json> | undefined> {

@@ -29,8 +29,8 @@ export async function syncCaseIndex(tx: Tx, row: CaseRow): Promise<void> {
   await tx.query('DELETE FROM protection_case_tasks WHERE case_id = $1', [row.id]);
   for (const task of row.status === 'CLOSED' ? [] : openTasks(s)) {
     await tx.query(
-      'INSERT INTO protection_case_tasks (case_id, task_id, kind, assignee, due_on, due_at, jurisdiction, due) VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($6::timestamptz, $5::date::timestamptz))',
-      [row.id, task.id, task.kind, task.assignee, task.dueOn, task.dueAt, row.jurisdiction],
+      'INSERT INTO protection_case_tasks (case_id, task_id, kind, assignee, due_on, due_at, jurisdiction, due, title) VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($6::timestamptz, $5::date::timestamptz), $8)',
+      [row.id, task.id, task.kind, task.assignee, task.dueOn, task.dueAt, row.jurisdiction, task.title],
     );
   }
 }

@@ -4,7 +4,7 @@ import { actorNames, findUser } from '../access/users.ts';
 import type { Json } from '../core/action-log/hashing.ts';
 import { assertAllowed, checkPayload, type StoredAction } from '../core/action-log/record-definition.ts';
 import { appendAction, createRecord, findIdempotentAction, findRecord, listActions } from '../core/action-log/record-store.ts';
-import { addDays } from '../core/dates.ts';
+import { addDays, localDate } from '../core/dates.ts';
 import type { Queryable, Tx } from '../core/db/types.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { isUuid, uuidv7 } from '../core/ids.ts';
@@ -44,13 +44,6 @@ function officeOf(actor: Actor): string | null {
   return actor.kind === 'user' ? actor.officeId : null;
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-/** Today where the registry is (the pack's time zone). */
-export function localDate(at: Date, timeZone: string): string {
-  let format = dateFormats.get(timeZone);
-  if (!format) dateFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
-  return format.format(at);
-}
 
 async function findCase(db: Queryable, id: string, lock = false): Promise<CaseRow | undefined> {
   return isUuid(id) ? findRecord<CaseState & Json>(db, id, { type: caseRecord.type, lock }) : undefined;

@@ -3,7 +3,7 @@ import { type Actor, authorize } from '../access/policy.ts';
 import { actorNames } from '../access/users.ts';
 import { significantPrefix } from '../places/hierarchy.ts';
 import { bidOutcomeCounts } from './bids.ts';
-import { localDate } from './cases.ts';
+import { localDate } from '../core/dates.ts';
 import type { ProtectionDeps } from './deps.ts';
 import type { RiskLevel } from './settings.ts';
 

@@ -1,7 +1,7 @@
 import { audit, type RequestContext } from '../access/audit.ts';
 import { type Actor, actorId, authorize } from '../access/policy.ts';
 import { significantPrefix } from '../places/hierarchy.ts';
-import { localDate } from './cases.ts';
+import { localDate } from '../core/dates.ts';
 import type { ProtectionDeps } from './deps.ts';
 
 /**
@@ -33,10 +33,9 @@ export async function listTasks(deps: ProtectionDeps, actor: Actor | undefined, 
     ? `t.jurisdiction LIKE $2::text || '%' AND $1::text IS NOT NULL`
     : `c.id IN (SELECT m.case_id FROM protection_case_members m WHERE m.actor = $1::text AND m.role IN ('owner', 'worker')) AND $2::text IS NOT NULL`;
   const { rows } = await deps.db.query<TaskListItem>(
-    `SELECT t.case_id AS "caseId", t.task_id AS "taskId", t.kind, task->>'title' AS title, t.assignee, to_char(t.due_on, 'YYYY-MM-DD') AS "dueOn", t.due_at AS "dueAt",
+    `SELECT t.case_id AS "caseId", t.task_id AS "taskId", t.kind, t.title, t.assignee, to_char(t.due_on, 'YYYY-MM-DD') AS "dueOn", t.due_at AS "dueAt",
             (t.due_at < $3::timestamptz OR t.due_on < $4::date) AS overdue, c.risk, c.stage
-     FROM protection_case_tasks t JOIN protection_cases c ON c.id = t.case_id JOIN records r ON r.id = t.case_id
-     CROSS JOIN LATERAL (SELECT x AS task FROM jsonb_array_elements(r.data->'tasks') x WHERE x->>'id' = t.task_id LIMIT 1) tk
+     FROM protection_case_tasks t JOIN protection_cases c ON c.id = t.case_id
      WHERE ${scope} AND (NOT $5::boolean OR t.due_at < $3 OR t.due_on < $4::date)
      ORDER BY t.due, t.case_id, t.task_id LIMIT $6`,
     [me, within, now, today, query.overdue === true, query.limit],

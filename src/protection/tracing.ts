@@ -1,3 +1,4 @@
+import { localDate } from '../core/dates.ts';
 import { audit, type RequestContext } from '../access/audit.ts';
 import { type Actor, actorId, authorize, can } from '../access/policy.ts';
 import type { Json } from '../core/action-log/hashing.ts';
@@ -50,15 +51,9 @@ export function tracingActionsFor(actor: Actor | undefined, row: TracingRow): st
   return allowedActions(tracingRecord, row.status).filter((a) => a !== 'REQUEST');
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
 /** Today where the service is (the pack's time zone), YYYY-MM-DD. */
 function today(deps: ProtectionDeps): string {
-  let format = dateFormats.get(deps.timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone: deps.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dateFormats.set(deps.timeZone, format);
-  }
-  return format.format(deps.clock.now());
+  return localDate(deps.clock.now(), deps.timeZone);
 }
 
 const officeOf = (actor: Actor): string | null => (actor.kind === 'user' ? actor.officeId : null);
