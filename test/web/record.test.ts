@@ -105,6 +105,10 @@ describe.skipIf(!haveChromium)('the birth record page', () => {
     const citizenship = page.getByRole('region', { name: 'Citizenship at birth' });
     expect(await citizenship.getByRole('note').textContent()).toContain('Risk of statelessness');
     expect(await citizenship.textContent()).toContain('no rule gives the child a nationality');
+    // The registrar sees that the child was referred to protection, flag by flag, with the deadline.
+    const referred = page.getByRole('note', { name: 'Referred to child protection' });
+    expect(await referred.locator('[data-flag="statelessness_risk"]').textContent()).toContain('Risk of statelessness');
+    expect(await referred.locator('[data-flag="mother_undocumented"]').textContent()).toContain('Mother without documents');
     const documents = page.getByRole('region', { name: 'Documents', exact: true });
     const hash = await documents.locator('code.hash').first().textContent();
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
