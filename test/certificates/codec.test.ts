@@ -191,6 +191,19 @@ describe('QR text forms', () => {
     await expect(verifyQrText(withSpace.replaceAll(' ', '%20'), { keys, at })).resolves.toMatchObject({ format: 'tirkeu-birth' });
   });
 
+  it('reads a link whose payload held a real "%20" besides a space the browser encoded', () => {
+    // Search plain payloads (no signing) for a text with both; each is found within a few thousand.
+    for (let n = 0; n < 200_000; n++) {
+      const bytes = new TextEncoder().encode(`payload ${n} ${'x'.repeat(n % 40)}`);
+      const text = wrapQrText(bytes);
+      if (!text.includes(' ') || !text.includes('%20')) continue;
+      const link = `https://tirkeu.example/verify#${text.replaceAll(' ', '%20')}`;
+      expect(new TextDecoder().decode(unwrapQrText(link))).toBe(`payload ${n} ${'x'.repeat(n % 40)}`);
+      return;
+    }
+    throw new Error('no payload with both a space and "%20" found');
+  });
+
   it('never trims: a space added before or after is a Base45 character and breaks the payload', async () => {
     // A leading space hides the prefix; a trailing one adds a character (dangling, or a byte the
     // zlib checksum refuses, depending on the length); a newline is no Base45.

@@ -21,6 +21,9 @@ export function wrapQrText(cose: Uint8Array): string {
   return tirkeuQrPrefix + encodeBase45(zlibSync(plainBytes(cose), { level: 9 }));
 }
 
+/** How many "%20" a link may hold for every reading of them to be tried (2^n inflates at most). */
+const maxPercentSpaces = 8;
+
 /**
  * The COSE bytes of a QR text: a bare Base45 payload, one with a known prefix (KZ1:, HC1:), or a
  * link whose fragment is the payload (https://host/verify#KZ1:…). The text is never trimmed: a
@@ -36,14 +39,24 @@ export function unwrapQrText(text: string): Bytes {
     return inflate(decodeBase45(payload));
   } catch (error) {
     // A browser percent-encodes the spaces of a link's fragment (location.hash reads "%20"), and
-    // "%20" is also valid Base45, so the text cannot say which it holds. The original decodes with
-    // a matching zlib checksum; a misread one almost never does. Try the spaces back, keep the first error.
-    if (!payload.includes('%20')) throw error;
-    try {
-      return inflate(decodeBase45(payload.replaceAll('%20', ' ')));
-    } catch {
-      throw error;
+    // "%20" is also valid Base45, so the text cannot say which "%20" was a space. The original
+    // decodes with a matching zlib checksum; a misread one almost never does. Try the spaces back
+    // (all of them first, then fewer, for a payload that also held a real "%20"); keep the first error.
+    const parts = payload.split('%20');
+    const gaps = parts.length - 1;
+    if (gaps === 0) throw error;
+    const reading = (space: (gap: number) => boolean) => parts.reduce((text, part, i) => (i === 0 ? part : text + (space(i - 1) ? ' ' : '%20') + part), '');
+    const readings = [reading(() => true)];
+    // A payload holds ~1 space in 45 characters, so a real "%20" besides them is rare: every mix is tried only for a few.
+    if (gaps <= maxPercentSpaces) for (let mask = 2 ** gaps - 2; mask > 0; mask--) readings.push(reading((gap) => (mask & (1 << gap)) !== 0));
+    for (const candidate of readings) {
+      try {
+        return inflate(decodeBase45(candidate));
+      } catch {
+        // not this reading
+      }
     }
+    throw error;
   }
 }
 
