@@ -198,8 +198,9 @@ describe.skipIf(!haveChromium)('record linkage: search and the duplicate review'
     const sideBySide = page.getByRole('table', { name: 'The two records side by side' });
     await expect.poll(() => sideBySide.getByRole('row', { name: /^Mother/ }).first().textContent(), slow).toContain('Demo Gulnar');
     expect(await sideBySide.getByRole('row', { name: /^Mother/ }).first().textContent()).toContain('Демо Гүлнар');
-    expect(await sideBySide.getByRole('row', { name: /^Place of birth/ }).textContent()).toContain('Yesil District');
-    expect(await sideBySide.getByRole('row', { name: /^Health facility/ }).textContent()).toContain('Perinatal');
+    // Place and facility names arrive after the records (the places API): wait for them.
+    await expect.poll(() => sideBySide.getByRole('row', { name: /^Place of birth/ }).textContent(), slow).toContain('Yesil District');
+    await expect.poll(() => sideBySide.getByRole('row', { name: /^Health facility/ }).textContent(), slow).toContain('Perinatal');
 
     const comparison = page.getByRole('table', { name: 'The comparison, field by field, with each field’s weight' });
     const mother = comparison.getByRole('row', { name: /^Mother’s surname/ });
